@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "OneStop: ผู้ดูแลแพลตฟอร์ม"
+admin.site.site_title = "OneStop"
+admin.site.index_title = "การจัดการแพลตฟอร์ม"
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("onestop.portal.urls")),
+]

@@ -1,0 +1,50 @@
+"""Platform operators' view of requests. The national ID is shown masked only: the encrypted
+value and its hash are never displayed or editable here."""
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from onestop.cases.models import Attachment, Case, CaseEvent
+
+
+class CaseEventInline(admin.TabularInline[CaseEvent, Case]):
+    model = CaseEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "kind", "actor_kind", "actor", "from_status", "to_status",
+              "public_message", "internal_note"]  # fmt: skip
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Case | None = None) -> bool:
+        return False  # the timeline is appended by the services only
+
+
+class AttachmentInline(admin.TabularInline[Attachment, Case]):
+    model = Attachment
+    extra = 0
+    can_delete = False
+    fields = ["kind", "original_name", "content_type", "size", "is_public", "uploaded_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Case | None = None) -> bool:
+        return False
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin[Case]):
+    list_display = ["display_number", "subject", "organisation", "request_type", "status",
+                    "channel", "department", "submitted_at", "due_date"]  # fmt: skip
+    list_filter = ["status", "channel", "priority", "organisation", "request_type__category"]
+    search_fields = ["number", "subject", "requester_first_name", "requester_last_name"]
+    list_select_related = ["organisation", "request_type", "department"]
+    date_hierarchy = "submitted_at"
+    # Status changes must go through the workflow (timeline, timestamps): read-only here.
+    readonly_fields = ["number", "status", "national_id_masked", "submitted_at", "received_at",
+                       "completed_at", "version"]  # fmt: skip
+    exclude = ["submission_key"]
+    raw_id_fields = ["assignee"]
+    inlines = [CaseEventInline, AttachmentInline]
+
+    @admin.display(description="เลขคำร้อง", ordering="number")
+    def display_number(self, obj: Case) -> str:
+        return obj.display_number

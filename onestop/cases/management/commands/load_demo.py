@@ -1,0 +1,26 @@
+from argparse import ArgumentParser
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from onestop.cases.demo import DEMO_PASSWORD, load_demo
+
+
+class Command(BaseCommand):
+    help = "Create the demo organisations, staff and requests (keeps existing data) and print them."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--requests", type=int, default=50, help="requests for the first organisation")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        accounts = load_demo(requests_per_organisation=options["requests"])
+        base = settings.ONESTOP_PUBLIC_URL
+        self.stdout.write("")
+        self.stdout.write(f"OneStop demo      {base}/")
+        self.stdout.write(f"  public page     {base}/wangchao/")
+        self.stdout.write(f"  back office     {base}/admin/   (platform admin; staff back office: see issues)")
+        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
+        for account in accounts:
+            where = f" @ {account.organisation_slug}" if account.organisation_slug else ""
+            self.stdout.write(f"  {account.role_label:<48} {account.username:<20} {DEMO_PASSWORD}{where}")

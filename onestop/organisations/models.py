@@ -1,0 +1,124 @@
+"""Local administrative organisations (อปท.), their departments and the staff who serve them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from onestop.core.models import BilingualNameMixin
+
+
+class OrganisationKind(models.TextChoices):
+    CITY_MUNICIPALITY = "city_municipality", _("เทศบาลนคร")
+    TOWN_MUNICIPALITY = "town_municipality", _("เทศบาลเมือง")
+    SUBDISTRICT_MUNICIPALITY = "subdistrict_municipality", _("เทศบาลตำบล")
+    SAO = "sao", _("องค์การบริหารส่วนตำบล")
+    PAO = "pao", _("องค์การบริหารส่วนจังหวัด")
+    BANGKOK = "bangkok", _("กรุงเทพมหานคร")
+    PATTAYA = "pattaya", _("เมืองพัทยา")
+
+
+class Organisation(BilingualNameMixin, models.Model):
+    """One tenant of the platform. Everything a citizen files belongs to exactly one."""
+
+    code = models.CharField(
+        _("รหัส อปท."),
+        max_length=20,
+        unique=True,
+        help_text=_("รหัสองค์กรปกครองส่วนท้องถิ่นของกรมส่งเสริมการปกครองท้องถิ่น"),
+    )
+    slug = models.SlugField(_("ชื่อย่อใน URL"), max_length=60, unique=True)
+    name_th = models.CharField(_("ชื่อ (ไทย)"), max_length=200)
+    name_en = models.CharField(_("ชื่อ (อังกฤษ)"), max_length=200, blank=True)
+    kind = models.CharField(_("ประเภท"), max_length=32, choices=OrganisationKind.choices)
+    province = models.CharField(_("จังหวัด"), max_length=100)
+    district = models.CharField(_("อำเภอ"), max_length=100)
+    province_code = models.CharField(_("รหัสจังหวัด"), max_length=2, blank=True)
+    district_code = models.CharField(_("รหัสอำเภอ"), max_length=4, blank=True)
+    address = models.TextField(_("ที่อยู่"), blank=True)
+    phone = models.CharField(_("โทรศัพท์"), max_length=50, blank=True)
+    email = models.EmailField(_("อีเมล"), blank=True)
+    website = models.URLField(_("เว็บไซต์"), blank=True)
+    logo = models.ImageField(_("ตราสัญลักษณ์"), upload_to="logos/", blank=True)
+    is_active = models.BooleanField(_("เปิดให้บริการ"), default=True)
+    created_at = models.DateTimeField(_("สร้างเมื่อ"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["province", "name_th"]
+        verbose_name = _("องค์กรปกครองส่วนท้องถิ่น")
+        verbose_name_plural = _("องค์กรปกครองส่วนท้องถิ่น")
+        indexes = [models.Index(fields=["province", "name_th"])]
+
+    def __str__(self) -> str:
+        return self.name_th
+
+
+class Department(BilingualNameMixin, models.Model):
+    """A division (กอง/สำนัก) of an organisation that works requests."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="departments",
+        verbose_name=_("องค์กร"),
+    )  # fmt: skip
+    key = models.SlugField(_("รหัสภายใน"), max_length=60)
+    name_th = models.CharField(_("ชื่อ (ไทย)"), max_length=200)
+    name_en = models.CharField(_("ชื่อ (อังกฤษ)"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("ลำดับ"), default=0)
+    is_active = models.BooleanField(_("ใช้งาน"), default=True)
+
+    class Meta:
+        ordering = ["organisation", "position", "name_th"]
+        verbose_name = _("กอง/สำนัก")
+        verbose_name_plural = _("กอง/สำนัก")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "key"], name="department_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_th
+
+
+class Role(models.TextChoices):
+    COUNTER = "counter", _("เจ้าหน้าที่ศูนย์บริการ")
+    OFFICER = "officer", _("เจ้าหน้าที่กอง/สำนัก")
+    HEAD = "head", _("หัวหน้ากอง/สำนัก")
+    EXECUTIVE = "executive", _("ผู้บริหาร")
+    ADMIN = "admin", _("ผู้ดูแลระบบขององค์กร")
+
+
+class Membership(models.Model):
+    """A person's role in one organisation. A person may serve several organisations."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
+        verbose_name=_("ผู้ใช้"),
+    )  # fmt: skip
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships",
+        verbose_name=_("องค์กร"),
+    )  # fmt: skip
+    role = models.CharField(_("บทบาท"), max_length=16, choices=Role.choices)
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="members",
+        verbose_name=_("กอง/สำนัก"),
+    )  # fmt: skip
+    can_see_confidential = models.BooleanField(
+        _("เห็นเรื่องร้องเรียนที่เป็นความลับ"),
+        default=False,
+        help_text=_("เฉพาะผู้ที่ได้รับมอบหมาย เช่น ผู้บริหารหรือผู้ตรวจสอบ"),
+    )
+    is_active = models.BooleanField(_("ใช้งาน"), default=True)
+    created_at = models.DateTimeField(_("สร้างเมื่อ"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("เจ้าหน้าที่ขององค์กร")
+        verbose_name_plural = _("เจ้าหน้าที่ขององค์กร")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="membership_one_per_organisation"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organisation} · {self.get_role_display()}"
