@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -14,7 +15,7 @@ DATA_DIR = Path(env_str("ONESTOP_DATA_DIR", str(BASE_DIR / "data"))).resolve()
 
 DEBUG = env_bool("DEBUG", default=False)
 # In DEBUG (the demo) a fixed development key is acceptable; anywhere else it must be set.
-_DEV_SECRET = "onestop-insecure-development-key-do-not-use-in-production-0123456789"
+_DEV_SECRET = "onestop-insecure-development-key-do-not-use-in-production-0123456789"  # noqa: S105 (DEBUG only)
 SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET if DEBUG else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (see README).")
@@ -69,7 +70,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
-TEMPLATES = [
+TEMPLATES: list[dict[str, Any]] = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
@@ -102,7 +103,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        ),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -155,7 +158,7 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded files are private: stored through the storage API, served only by access-checked views.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": None},
@@ -169,15 +172,9 @@ STORAGES = {
     },
 }
 
-_email = parse_email_url(env_str("EMAIL_URL", "console://"))
-EMAIL_BACKEND = _email.backend
-EMAIL_HOST = _email.host
-EMAIL_PORT = _email.port
-EMAIL_HOST_USER = _email.user
-EMAIL_HOST_PASSWORD = _email.password
-EMAIL_USE_TLS = _email.use_tls
-EMAIL_USE_SSL = _email.use_ssl
-DEFAULT_FROM_EMAIL = _email.default_from or "OneStop <no-reply@localhost>"
+_mailer, _sender = parse_email_url(env_str("EMAIL_URL", "console://"))
+MAILERS = {"default": _mailer}
+DEFAULT_FROM_EMAIL = _sender or "OneStop <no-reply@localhost>"
 
 # Security headers; HTTPS-only settings follow ONESTOP_HTTPS so the demo works on plain HTTP.
 _HTTPS = env_bool("ONESTOP_HTTPS", default=not DEBUG)

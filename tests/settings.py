@@ -2,15 +2,15 @@
 
 import os
 import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("ONESTOP_DATA_KEY", "test-data-key-one,test-data-key-old")
 os.environ.setdefault("ONESTOP_DATA_DIR", tempfile.mkdtemp(prefix="onestop-test-"))
 os.environ.setdefault("EMAIL_URL", "memory://")
 
-from config.settings import *  # noqa: E402, F403
-
-from config.settings import STORAGES, TEMPLATES  # noqa: E402
+from config.settings import *  # noqa: F403
+from config.settings import STORAGES, TEMPLATES
 
 
 class InvalidTemplateVariable(str):
@@ -22,7 +22,15 @@ class InvalidTemplateVariable(str):
 
 TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = InvalidTemplateVariable("%s")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
-MEDIA_ROOT = tempfile.mkdtemp(prefix="onestop-media-")
-STORAGES["default"]["OPTIONS"]["location"] = MEDIA_ROOT
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="onestop-media-"))
+STORAGES["default"]["OPTIONS"]["location"] = str(MEDIA_ROOT)
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+# A file, not shared-cache memory: concurrency tests need SQLite's real locking (WAL + timeout).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(os.environ["ONESTOP_DATA_DIR"]) / "test.sqlite3")
+    }
+
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="onestop-static-"))

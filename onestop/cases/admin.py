@@ -11,9 +11,10 @@ class CaseEventInline(admin.TabularInline[CaseEvent, Case]):
     model = CaseEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "kind", "actor_kind", "actor", "from_status", "to_status",
-              "public_message", "internal_note"]  # fmt: skip
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "created_at", "kind", "actor_kind", "actor", "from_status", "to_status",
+        "public_message", "internal_note",
+    )  # fmt: skip
 
     def has_add_permission(self, request: HttpRequest, obj: Case | None = None) -> bool:
         return False  # the timeline is appended by the services only
@@ -23,8 +24,9 @@ class AttachmentInline(admin.TabularInline[Attachment, Case]):
     model = Attachment
     extra = 0
     can_delete = False
-    fields = ["kind", "original_name", "content_type", "size", "is_public", "uploaded_at"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "kind", "original_name", "content_type", "size", "is_public", "uploaded_at",
+    )  # fmt: skip
 
     def has_add_permission(self, request: HttpRequest, obj: Case | None = None) -> bool:
         return False
@@ -48,3 +50,41 @@ class CaseAdmin(admin.ModelAdmin[Case]):
     @admin.display(description="เลขคำร้อง", ordering="number")
     def display_number(self, obj: Case) -> str:
         return obj.display_number
+
+
+class ReadOnlyAdmin[M: (CaseEvent, Attachment)](admin.ModelAdmin[M]):
+    """The timeline and files are written by the services only; operators may read them."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: M | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: M | None = None) -> bool:
+        return False
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(ReadOnlyAdmin[CaseEvent]):
+    list_display = ["created_at", "case", "kind", "actor_kind", "actor", "from_status", "to_status"]
+    list_filter = ["kind", "actor_kind", "to_status", "case__organisation"]
+    search_fields = ["case__number", "public_message", "internal_note"]
+    list_select_related = ["case", "actor"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnlyAdmin[Attachment]):
+    list_display = [
+        "original_name",
+        "case",
+        "kind",
+        "content_type",
+        "size",
+        "is_public",
+        "uploaded_at",
+    ]
+    list_filter = ["kind", "is_public", "content_type", "case__organisation"]
+    search_fields = ["case__number", "original_name", "sha256"]
+    list_select_related = ["case"]

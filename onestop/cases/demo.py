@@ -31,7 +31,7 @@ from onestop.catalog.services import organisation_onboard
 from onestop.organisations.models import Department, Membership, Organisation, Role
 from onestop.organisations.services import staff_create
 
-DEMO_PASSWORD = "onestop-demo-2569"
+DEMO_PASSWORD = "onestop-demo-2569"  # noqa: S105 (printed by make demo on purpose)
 
 
 @dataclass(frozen=True)
@@ -208,7 +208,9 @@ def load_demo(*, requests_per_organisation: int = 50) -> list[DemoAccount]:
                     if department_key else None,
                     can_see_confidential=confidential,
                 )  # fmt: skip
-            accounts.append(DemoAccount(username, f"{role.label} ({role.value})", organisation.slug))
+            accounts.append(
+                DemoAccount(username, f"{role.label} ({role.value})", organisation.slug)
+            )
         if not Case.objects.filter(organisation=organisation).exists():
             count = requests_per_organisation if index == 0 else requests_per_organisation // 5
             _demo_requests(organisation, count, random.Random(2569 + index))  # noqa: S311 (demo data)
@@ -261,10 +263,13 @@ def _demo_requests(organisation: Organisation, count: int, rng: random.Random) -
         moment = submitted
         for step in path:
             if step == Status.IN_PROGRESS and case.department is not None:
+                department = rng.choice(departments) if i % 7 == 0 else case.department
                 case = case_assign(
-                    case=case, department=rng.choice(departments) if i % 7 == 0 else case.department,
-                    assignee=staff.get(Role.OFFICER), actor=staff[Role.HEAD],
-                )  # fmt: skip
+                    case=case,
+                    department=department,
+                    assignee=staff.get(Role.OFFICER),
+                    actor=staff[Role.HEAD],
+                )
             actor_kind = Actor.CITIZEN if step == Status.CANCELLED else Actor.STAFF
             case = case_transition(
                 case=case, to=step, actor_kind=actor_kind,

@@ -95,7 +95,10 @@ class Case(models.Model):
     # Bumped by every change made through the services: a stale form is refused, not merged.
     version = models.PositiveIntegerField(default=1, editable=False)
     # Idempotency: a retried final submit carries the same key and finds the same request.
-    submission_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    # NULL, not "", so that the unique constraint ignores requests filed without a key.
+    submission_key = models.CharField(  # noqa: DJ001
+        max_length=64, null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["-submitted_at", "-pk"]
@@ -147,9 +150,7 @@ class CaseEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("เจ้าหน้าที่"),
     )  # fmt: skip
-    from_status = models.CharField(
-        _("จากสถานะ"), max_length=20, choices=Status.choices, blank=True
-    )
+    from_status = models.CharField(_("จากสถานะ"), max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(_("เป็นสถานะ"), max_length=20, choices=Status.choices, blank=True)
     public_message = models.TextField(_("ข้อความถึงผู้ยื่น"), blank=True)
     internal_note = models.TextField(_("บันทึกภายใน"), blank=True)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePath
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -101,7 +101,7 @@ def case_submit(
     files: tuple[NewFile, ...] = (),
     channel: Channel = Channel.WEB,
     submission_key: str | None = None,
-    filed_by: AbstractBaseUser | None = None,
+    filed_by: User | None = None,
     now: dt.datetime | None = None,
 ) -> Case:
     """File a request and return it.
@@ -123,9 +123,7 @@ def case_submit(
         raise DomainError(_("คำร้องประเภทนี้ต้องระบุสถานที่ดำเนินการ"), code="location_required")
     if request_type.location == LocationRule.NOT_ASKED:
         place = Place()
-    if request_type.id_card_required and not any(
-        f.kind == AttachmentKind.ID_CARD for f in files
-    ):
+    if request_type.id_card_required and not any(f.kind == AttachmentKind.ID_CARD for f in files):
         raise DomainError(_("คำร้องประเภทนี้ต้องแนบรูปบัตรประชาชน"), code="id_card_required")
 
     if submission_key:
@@ -200,7 +198,7 @@ def case_transition(
     case: Case,
     to: Status,
     actor_kind: Actor,
-    actor: AbstractBaseUser | None = None,
+    actor: User | None = None,
     public_message: str = "",
     internal_note: str = "",
     expected_version: int | None = None,
@@ -223,16 +221,16 @@ def case_transition(
         if move.needs_message and not public_message.strip():
             raise DomainError(_("กรุณาระบุเหตุผลหรือข้อความถึงผู้ยื่นคำร้อง"), code="message_required")
         if expected_version is not None and expected_version != locked.version:
-            raise DomainError(
-                _("มีผู้อื่นแก้ไขคำร้องนี้ไปแล้ว กรุณาโหลดหน้าใหม่แล้วลองอีกครั้ง"), code="stale"
-            )
+            raise DomainError(_("มีผู้อื่นแก้ไขคำร้องนี้ไปแล้ว กรุณาโหลดหน้าใหม่แล้วลองอีกครั้ง"), code="stale")
         now = timezone.now()
         locked.status = to
         locked.version += 1
         if to == Status.RECEIVED and locked.received_at is None:
             locked.received_at = now
         locked.completed_at = now if to == Status.COMPLETED else None
-        locked.save(update_fields=["status", "version", "received_at", "completed_at", "updated_at"])
+        locked.save(
+            update_fields=["status", "version", "received_at", "completed_at", "updated_at"]
+        )
         CaseEvent.objects.create(
             case=locked,
             kind=EventKind.STATUS,
@@ -250,16 +248,19 @@ def case_assign(
     *,
     case: Case,
     department: Department,
-    assignee: AbstractBaseUser | None,
-    actor: AbstractBaseUser,
+    assignee: User | None,
+    actor: User,
     internal_note: str = "",
 ) -> Case:
     """Route `case` to a department of its organisation and, optionally, one of its officers."""
     if department.organisation_id != case.organisation_id:
         raise DomainError(_("กอง/สำนักนี้ไม่ได้อยู่ในองค์กรนี้"), code="foreign_department")
-    if assignee is not None and not Membership.objects.filter(
-        user=assignee, organisation_id=case.organisation_id, is_active=True
-    ).exists():
+    if (
+        assignee is not None
+        and not Membership.objects.filter(
+            user=assignee, organisation_id=case.organisation_id, is_active=True
+        ).exists()
+    ):
         raise DomainError(_("ผู้รับผิดชอบไม่ได้เป็นเจ้าหน้าที่ขององค์กรนี้"), code="foreign_assignee")
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
@@ -294,7 +295,7 @@ def attachment_add(
     *,
     case: Case,
     new_file: NewFile,
-    uploaded_by: AbstractBaseUser | None = None,
+    uploaded_by: User | None = None,
     is_public: bool = False,
 ) -> Attachment:
     """Store `new_file` for `case` under a random name, with its size and SHA-256."""

@@ -71,4 +71,6 @@ CLOSED_STATUSES = frozenset(Status) - OPEN_STATUSES
 
 def allowed_moves(current: Status, actor: Actor) -> list[Status]:
     """The statuses `actor` may move a request in `current` to, in declaration order."""
-    return [to for (frm, to), move in TRANSITIONS.items() if frm == current and actor in move.actors]
+    return [
+        to for (frm, to), move in TRANSITIONS.items() if frm == current and actor in move.actors
+    ]

@@ -62,9 +62,7 @@ class RequestType(BilingualNameMixin, models.Model):
         Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("กอง/สำนักที่รับผิดชอบ"),
     )  # fmt: skip
-    sla_days = models.PositiveSmallIntegerField(
-        _("ระยะเวลาดำเนินการ (วันทำการ)"), default=15
-    )
+    sla_days = models.PositiveSmallIntegerField(_("ระยะเวลาดำเนินการ (วันทำการ)"), default=15)
     location = models.CharField(
         _("สถานที่"), max_length=16, choices=LocationRule.choices, default=LocationRule.OPTIONAL
     )

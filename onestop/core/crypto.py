@@ -19,9 +19,7 @@ def _derive(secret: str, purpose: bytes) -> bytes:
 
 @cache
 def _fernet(keys: tuple[str, ...]) -> MultiFernet:
-    return MultiFernet(
-        [Fernet(base64.urlsafe_b64encode(_derive(key, b"encrypt"))) for key in keys]
-    )
+    return MultiFernet([Fernet(base64.urlsafe_b64encode(_derive(key, b"encrypt"))) for key in keys])
 
 
 def _keys() -> tuple[str, ...]:

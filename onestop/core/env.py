@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -45,41 +45,34 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-@dataclass(frozen=True)
-class EmailConfig:
-    backend: str
-    host: str = "localhost"
-    port: int = 25
-    user: str = ""
-    password: str = ""
-    use_tls: bool = False
-    use_ssl: bool = False
-    default_from: str = ""
-
-
-def parse_email_url(url: str) -> EmailConfig:
-    """`smtp://user:pass@host:587?from=oss@example.go.th`, `smtp+tls://…`, `smtp+ssl://…`,
-    `console://` (prints e-mails) or `memory://` (tests)."""
+def parse_email_url(url: str) -> tuple[dict[str, Any], str]:
+    """The MAILERS["default"] entry and the sender address for an EMAIL_URL:
+    `smtp://user:pass@host:587?from=oss@example.go.th`, `smtp+tls://…`, `smtp+ssl://…`,
+    `console://` (prints e-mails) or `memory://` (keeps them in memory, for tests)."""
     parts = urlsplit(url)
     query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
     default_from = query.get("from", "")
     scheme = parts.scheme.lower()
     if scheme == "console":
-        return EmailConfig("django.core.mail.backends.console.EmailBackend", default_from=default_from)
+        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}, default_from
     if scheme == "memory":
-        return EmailConfig("django.core.mail.backends.locmem.EmailBackend", default_from=default_from)
+        return {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}, default_from
     if scheme not in {"smtp", "smtp+tls", "smtp+ssl"}:
         raise ImproperlyConfigured(
-            f"EMAIL_URL scheme {parts.scheme!r} is not one of smtp, smtp+tls, smtp+ssl, console, memory"
+            f"EMAIL_URL scheme {parts.scheme!r} is not one of "
+            "smtp, smtp+tls, smtp+ssl, console, memory"
         )
     use_ssl = scheme == "smtp+ssl"
-    return EmailConfig(
-        backend="django.core.mail.backends.smtp.EmailBackend",
-        host=parts.hostname or "localhost",
-        port=parts.port or (465 if use_ssl else 587 if scheme == "smtp+tls" else 25),
-        user=unquote(parts.username or ""),
-        password=unquote(parts.password or ""),
-        use_tls=scheme == "smtp+tls",
-        use_ssl=use_ssl,
-        default_from=default_from,
-    )
+    options = {
+        "host": parts.hostname or "localhost",
+        "port": parts.port or (465 if use_ssl else 587 if scheme == "smtp+tls" else 25),
+        "username": unquote(parts.username or ""),
+        "password": unquote(parts.password or ""),
+        "use_tls": scheme == "smtp+tls",
+        "use_ssl": use_ssl,
+        "timeout": 20,
+    }
+    return {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": options,
+    }, default_from

@@ -9,7 +9,9 @@ from onestop.core.models import Holiday
 
 
 def holidays_between(start: dt.date, end: dt.date) -> set[dt.date]:
-    return set(Holiday.objects.filter(date__gte=start, date__lte=end).values_list("date", flat=True))
+    return set(
+        Holiday.objects.filter(date__gte=start, date__lte=end).values_list("date", flat=True)
+    )
 
 
 def add_working_days(

@@ -17,7 +17,14 @@ class DepartmentAdmin(admin.ModelAdmin[Department]):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin[Membership]):
-    list_display = ["user", "organisation", "role", "department", "can_see_confidential", "is_active"]
+    list_display = [
+        "user",
+        "organisation",
+        "role",
+        "department",
+        "can_see_confidential",
+        "is_active",
+    ]
     list_filter = ["role", "is_active", "can_see_confidential"]
     search_fields = ["user__username", "user__email", "user__first_name", "organisation__name_th"]
     list_select_related = ["user", "organisation", "department"]

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -69,12 +68,9 @@ def staff_create(
         raise DomainError(_("กอง/สำนักนี้ไม่ได้อยู่ในองค์กรนี้"), code="foreign_department")
     if role in {Role.OFFICER, Role.HEAD} and department is None:
         raise DomainError(_("เจ้าหน้าที่กอง/สำนักต้องระบุกอง/สำนัก"), code="department_required")
-    user_model = get_user_model()
-    user: AbstractUser | None = user_model.objects.filter(username=username).first()
+    user = User.objects.filter(username=username).first()
     if user is None:
-        user = user_model(
-            username=username, email=email, first_name=first_name, last_name=last_name
-        )
+        user = User(username=username, email=email, first_name=first_name, last_name=last_name)
         validate_password(password, user)
         user.set_password(password)
         user.save()

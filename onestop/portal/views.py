@@ -8,9 +8,7 @@ from onestop.organisations.selectors import organisation_get_public, organisatio
 def home(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:100]
     organisations = organisation_list_public(query=query)[:50]
-    return render(
-        request, "portal/home.html", {"organisations": organisations, "query": query}
-    )
+    return render(request, "portal/home.html", {"organisations": organisations, "query": query})
 
 
 def organisation_page(request: HttpRequest, slug: str) -> HttpResponse:

@@ -11,7 +11,9 @@ class Command(BaseCommand):
     help = "Create the demo organisations, staff and requests (keeps existing data) and print them."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--requests", type=int, default=50, help="requests for the first organisation")
+        parser.add_argument(
+            "--requests", type=int, default=50, help="requests for the first organisation"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         accounts = load_demo(requests_per_organisation=options["requests"])
@@ -19,8 +21,12 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(f"OneStop demo      {base}/")
         self.stdout.write(f"  public page     {base}/wangchao/")
-        self.stdout.write(f"  back office     {base}/admin/   (platform admin; staff back office: see issues)")
+        self.stdout.write(
+            f"  back office     {base}/admin/   (platform admin; staff back office: see issues)"
+        )
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
         for account in accounts:
             where = f" @ {account.organisation_slug}" if account.organisation_slug else ""
-            self.stdout.write(f"  {account.role_label:<48} {account.username:<20} {DEMO_PASSWORD}{where}")
+            self.stdout.write(
+                f"  {account.role_label:<48} {account.username:<20} {DEMO_PASSWORD}{where}"
+            )

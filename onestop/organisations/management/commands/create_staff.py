@@ -21,7 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("--email", default="")
         parser.add_argument("--first-name", default="")
         parser.add_argument("--last-name", default="")
-        parser.add_argument("--confidential", action="store_true", help="may see confidential types")
+        parser.add_argument(
+            "--confidential", action="store_true", help="may see confidential types"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         organisation = Organisation.objects.filter(slug=options["organisation"]).first()
