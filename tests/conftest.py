@@ -79,3 +79,7 @@ def staff_a(org_a: Organisation) -> Staff:
 @pytest.fixture
 def staff_b(org_b: Organisation) -> Staff:
     return _staff(org_b, "b")
+
+
+# Browser fixtures live in tests/browser.py; registered here so every test module can use them.
+pytest_plugins = ["tests.browser"]
