@@ -33,7 +33,7 @@ def chromium() -> Iterator[Any]:
     # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
     # itself (creating data, asserting) are still synchronous and safe.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415 (only for browser tests)
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
