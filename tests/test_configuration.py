@@ -1,0 +1,69 @@
+"""Settings come from the environment and fail loudly on a bad value."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polib
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.test import Client
+from django.utils import translation
+
+from onestop.cases.workflow import Status
+from onestop.core.env import env_bool, env_int, env_list, parse_email_url
+from onestop.organisations.models import Organisation
+
+CATALOGUE = Path(__file__).resolve().parent.parent / "locale/en/LC_MESSAGES/django.po"
+
+
+def test_a_boolean_that_is_not_one_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEBUG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="DEBUG"):
+        env_bool("DEBUG")
+    monkeypatch.setenv("DEBUG", "yes")
+    assert env_bool("DEBUG") is True
+
+
+def test_numbers_and_lists_are_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("X_INT", "twelve")
+    with pytest.raises(ImproperlyConfigured):
+        env_int("X_INT", 1)
+    monkeypatch.setenv("X_LIST", " a.example , b.example,,")
+    assert env_list("X_LIST", []) == ["a.example", "b.example"]
+
+
+def test_email_urls_become_mailer_settings() -> None:
+    mailer, sender = parse_email_url(
+        "smtp+tls://oss%40x.go.th:p%40ss@mail.x.go.th?from=oss@x.go.th"
+    )
+    assert mailer["BACKEND"].endswith("smtp.EmailBackend")
+    assert mailer["OPTIONS"]["host"] == "mail.x.go.th"
+    assert mailer["OPTIONS"]["port"] == 587
+    assert mailer["OPTIONS"]["username"] == "oss@x.go.th"
+    assert mailer["OPTIONS"]["password"] == "p@ss"
+    assert mailer["OPTIONS"]["use_tls"] is True
+    assert sender == "oss@x.go.th"
+    with pytest.raises(ImproperlyConfigured):
+        parse_email_url("carrier-pigeon://coop")
+
+
+def test_every_thai_string_has_an_english_translation() -> None:
+    catalogue = polib.pofile(str(CATALOGUE))
+    missing = [entry.msgid for entry in catalogue.untranslated_entries()]
+    fuzzy = [entry.msgid for entry in catalogue.fuzzy_entries()]
+    assert missing == [] and fuzzy == []
+
+
+def test_statuses_read_in_english_when_english_is_chosen() -> None:
+    with translation.override("en"):
+        assert str(Status.COMPLETED.label) == "Completed"
+    with translation.override("th"):
+        assert str(Status.COMPLETED.label) == "ดำเนินการแล้วเสร็จ"
+
+
+def test_the_visitor_can_switch_the_site_to_english(client: Client, org_a: Organisation) -> None:
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"}, follow=True)
+    body = response.content.decode()
+    assert '<html lang="en">' in body
+    assert "ภาษาไทย" in body  # the switch back is offered in Thai
