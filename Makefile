@@ -21,7 +21,7 @@ $(UV):
 	  "$$py" -m venv .tools/venv && .tools/venv/bin/pip install --quiet "uv==$(UV_VERSION)"
 
 $(VENV)/.synced: pyproject.toml uv.lock $(UV)
-	$(UV) sync --frozen --python "$$(scripts/find-python)"
+	$(UV) sync --frozen --quiet --python "$$(scripts/find-python)"
 	@touch $@
 
 install: $(VENV)/.synced
@@ -30,8 +30,8 @@ install: $(VENV)/.synced
 # The demo: SQLite and files under ./data, no other server. Run again, it keeps the data.
 demo: export DEBUG := 1
 demo: install
-	$(MANAGE) migrate --noinput
-	$(MANAGE) createcachetable
+	$(MANAGE) migrate --noinput --verbosity 0
+	$(MANAGE) createcachetable --verbosity 0
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) load_demo
 	HOST=$(HOST) PORT=$(PORT) scripts/serve
