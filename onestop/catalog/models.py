@@ -5,22 +5,17 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from onestop.core.models import BilingualNameMixin
+from onestop.core.models import NamedEntry
 from onestop.organisations.models import Department, Organisation
 
 
-class Category(BilingualNameMixin, models.Model):
+class Category(NamedEntry):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="categories",
         verbose_name=_("องค์กร"),
     )  # fmt: skip
-    key = models.SlugField(_("รหัสภายใน"), max_length=60)
-    name_th = models.CharField(_("ชื่อ (ไทย)"), max_length=200)
-    name_en = models.CharField(_("ชื่อ (อังกฤษ)"), max_length=200, blank=True)
     description_th = models.TextField(_("คำอธิบาย (ไทย)"), blank=True)
     description_en = models.TextField(_("คำอธิบาย (อังกฤษ)"), blank=True)
-    position = models.PositiveSmallIntegerField(_("ลำดับ"), default=0)
-    is_active = models.BooleanField(_("เปิดใช้งาน"), default=True)
 
     class Meta:
         ordering = ["organisation", "position", "pk"]
@@ -30,9 +25,6 @@ class Category(BilingualNameMixin, models.Model):
             models.UniqueConstraint(fields=["organisation", "key"], name="category_key_unique"),
         ]
 
-    def __str__(self) -> str:
-        return self.name_th
-
 
 class LocationRule(models.TextChoices):
     REQUIRED = "required", _("ต้องระบุสถานที่")
@@ -40,7 +32,7 @@ class LocationRule(models.TextChoices):
     NOT_ASKED = "not_asked", _("ไม่ถามสถานที่")
 
 
-class RequestType(BilingualNameMixin, models.Model):
+class RequestType(NamedEntry):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="request_types",
         verbose_name=_("องค์กร"),
@@ -49,15 +41,10 @@ class RequestType(BilingualNameMixin, models.Model):
         Category, on_delete=models.PROTECT, related_name="request_types",
         verbose_name=_("หมวด"),
     )  # fmt: skip
-    key = models.SlugField(_("รหัสภายใน"), max_length=60)
-    name_th = models.CharField(_("ชื่อ (ไทย)"), max_length=200)
-    name_en = models.CharField(_("ชื่อ (อังกฤษ)"), max_length=200, blank=True)
     description_th = models.TextField(
         _("คำอธิบาย (ไทย)"), blank=True, help_text=_("สิ่งที่องค์กรต้องการสำหรับคำร้องประเภทนี้")
     )
     description_en = models.TextField(_("คำอธิบาย (อังกฤษ)"), blank=True)
-    position = models.PositiveSmallIntegerField(_("ลำดับ"), default=0)
-    is_active = models.BooleanField(_("เปิดใช้งาน"), default=True)
     default_department = models.ForeignKey(
         Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("กอง/สำนักที่รับผิดชอบ"),
@@ -81,6 +68,3 @@ class RequestType(BilingualNameMixin, models.Model):
             models.UniqueConstraint(fields=["organisation", "key"], name="request_type_key_unique"),
             models.CheckConstraint(condition=models.Q(sla_days__gte=1), name="sla_days_positive"),
         ]
-
-    def __str__(self) -> str:
-        return self.name_th

@@ -28,6 +28,23 @@ class BilingualNameMixin:
         return description_th
 
 
+class NamedEntry(BilingualNameMixin, models.Model):
+    """An entry of an organisation's own lists (department, category, request type): a stable
+    key for code and imports, names in Thai and English, an order and an on/off switch."""
+
+    key = models.SlugField(_("รหัสภายใน"), max_length=60)
+    name_th = models.CharField(_("ชื่อ (ไทย)"), max_length=200)
+    name_en = models.CharField(_("ชื่อ (อังกฤษ)"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("ลำดับ"), default=0)
+    is_active = models.BooleanField(_("เปิดใช้งาน"), default=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name_th
+
+
 class Holiday(models.Model):
     """A public holiday on which offices are closed: due dates skip it. Kept by operators."""
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from onestop.core.models import BilingualNameMixin
+from onestop.core.models import BilingualNameMixin, NamedEntry
 
 
 class OrganisationKind(models.TextChoices):
@@ -54,18 +54,13 @@ class Organisation(BilingualNameMixin, models.Model):
         return self.name_th
 
 
-class Department(BilingualNameMixin, models.Model):
+class Department(NamedEntry):
     """A division (กอง/สำนัก) of an organisation that works requests."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="departments",
         verbose_name=_("องค์กร"),
     )  # fmt: skip
-    key = models.SlugField(_("รหัสภายใน"), max_length=60)
-    name_th = models.CharField(_("ชื่อ (ไทย)"), max_length=200)
-    name_en = models.CharField(_("ชื่อ (อังกฤษ)"), max_length=200, blank=True)
-    position = models.PositiveSmallIntegerField(_("ลำดับ"), default=0)
-    is_active = models.BooleanField(_("ใช้งาน"), default=True)
 
     class Meta:
         ordering = ["organisation", "position", "name_th"]
@@ -74,9 +69,6 @@ class Department(BilingualNameMixin, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "key"], name="department_key_unique"),
         ]
-
-    def __str__(self) -> str:
-        return self.name_th
 
 
 class Role(models.TextChoices):
