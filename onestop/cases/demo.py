@@ -28,6 +28,7 @@ from onestop.cases.services import (
 from onestop.cases.workflow import Actor, Status
 from onestop.catalog.models import RequestType
 from onestop.catalog.services import organisation_onboard
+from onestop.core.holidays import holidays_load_fixed
 from onestop.organisations.models import Department, Membership, Organisation, Role
 from onestop.organisations.services import staff_create
 
@@ -189,6 +190,9 @@ def _demo_id_card() -> NewFile:
 def load_demo(*, requests_per_organisation: int = 50) -> list[DemoAccount]:
     """Create (or keep) the demo platform and return the demo accounts."""
     accounts: list[DemoAccount] = []
+    this_year = timezone.localdate().year
+    for year in (this_year - 1, this_year, this_year + 1):
+        holidays_load_fixed(year=year)
     user_model = get_user_model()
     if not user_model.objects.filter(username="admin").exists():
         user_model.objects.create_superuser("admin", "admin@onestop.example", DEMO_PASSWORD)
