@@ -63,6 +63,7 @@ def make_case(
     *,
     type_key: str = "street-light",
     subject: str = "แจ้งไฟฟ้าดับ",
+    details: str = "ไฟส่องสว่างหน้าบ้านดับมาสามคืนแล้ว",
     national_id: str | None = None,
     phone: str = "0812345678",
     files: tuple[NewFile, ...] = (),
@@ -73,7 +74,7 @@ def make_case(
         organisation=organisation,
         request_type=request_type(organisation, type_key),
         subject=subject,
-        details="ไฟส่องสว่างหน้าบ้านดับมาสามคืนแล้ว",
+        details=details,
         requester=Requester(
             title="นาง",
             first_name="มาลี",

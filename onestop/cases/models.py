@@ -113,6 +113,8 @@ class Case(models.Model):
             ),
         ]
         indexes = [
+            # The staff list: newest first, with the pk as the keyset tie-breaker.
+            models.Index(fields=["organisation", "-submitted_at", "-id"], name="case_org_newest"),
             models.Index(fields=["organisation", "status", "-submitted_at"]),
             models.Index(fields=["organisation", "department", "status"]),
             models.Index(fields=["organisation", "due_date"]),
