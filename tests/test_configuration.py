@@ -67,3 +67,16 @@ def test_the_visitor_can_switch_the_site_to_english(client: Client, org_a: Organ
     body = response.content.decode()
     assert '<html lang="en">' in body
     assert "ภาษาไทย" in body  # the switch back is offered in Thai
+
+
+def test_pages_carry_a_content_security_policy_without_inline_scripts(
+    client: Client, org_a: Organisation
+) -> None:
+    response = client.get("/")
+    policy = response.headers["Content-Security-Policy"]
+    script_src = next(d for d in policy.split("; ") if d.startswith("script-src"))
+    assert script_src.startswith("script-src 'self'")
+    assert "unsafe-inline" not in script_src
+    assert "frame-ancestors 'none'" in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
