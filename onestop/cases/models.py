@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from onestop.cases import numbering
 from onestop.cases.workflow import Actor, Status
@@ -103,7 +104,7 @@ class Case(models.Model):
     class Meta:
         ordering = ["-submitted_at", "-pk"]
         verbose_name = _("คำร้อง")
-        verbose_name_plural = _("คำร้อง")
+        verbose_name_plural = pgettext_lazy("plural", "คำร้อง")
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "submission_key"], name="case_submission_key_unique"
@@ -160,7 +161,7 @@ class CaseEvent(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = _("เหตุการณ์ของคำร้อง")
-        verbose_name_plural = _("ลำดับเหตุการณ์ของคำร้อง")
+        verbose_name_plural = pgettext_lazy("plural", "ลำดับเหตุการณ์ของคำร้อง")
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.from_status}→{self.to_status}"
@@ -201,7 +202,7 @@ class Attachment(models.Model):
     class Meta:
         ordering = ["uploaded_at", "pk"]
         verbose_name = _("ไฟล์แนบ")
-        verbose_name_plural = _("ไฟล์แนบ")
+        verbose_name_plural = pgettext_lazy("plural", "ไฟล์แนบ")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(is_public=False) | models.Q(kind="result"),

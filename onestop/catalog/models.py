@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from onestop.core.models import NamedEntry
 from onestop.organisations.models import Department, Organisation
@@ -20,7 +21,7 @@ class Category(NamedEntry):
     class Meta:
         ordering = ["organisation", "position", "pk"]
         verbose_name = _("หมวดคำร้อง")
-        verbose_name_plural = _("หมวดคำร้อง")
+        verbose_name_plural = pgettext_lazy("plural", "หมวดคำร้อง")
         constraints = [
             models.UniqueConstraint(fields=["organisation", "key"], name="category_key_unique"),
         ]
@@ -63,7 +64,7 @@ class RequestType(NamedEntry):
     class Meta:
         ordering = ["organisation", "category__position", "position", "pk"]
         verbose_name = _("ประเภทคำร้อง")
-        verbose_name_plural = _("ประเภทคำร้อง")
+        verbose_name_plural = pgettext_lazy("plural", "ประเภทคำร้อง")
         constraints = [
             models.UniqueConstraint(fields=["organisation", "key"], name="request_type_key_unique"),
             models.CheckConstraint(condition=models.Q(sla_days__gte=1), name="sla_days_positive"),

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class BilingualNameMixin:
@@ -55,7 +56,7 @@ class Holiday(models.Model):
     class Meta:
         ordering = ["date"]
         verbose_name = _("วันหยุดราชการ")
-        verbose_name_plural = _("วันหยุดราชการ")
+        verbose_name_plural = pgettext_lazy("plural", "วันหยุดราชการ")
 
     def __str__(self) -> str:
         return f"{self.date.isoformat()} {self.name_th}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from onestop.core.models import BilingualNameMixin, NamedEntry
 
@@ -47,7 +48,7 @@ class Organisation(BilingualNameMixin, models.Model):
     class Meta:
         ordering = ["province", "name_th"]
         verbose_name = _("องค์กรปกครองส่วนท้องถิ่น")
-        verbose_name_plural = _("องค์กรปกครองส่วนท้องถิ่น")
+        verbose_name_plural = pgettext_lazy("plural", "องค์กรปกครองส่วนท้องถิ่น")
         indexes = [models.Index(fields=["province", "name_th"])]
 
     def __str__(self) -> str:
@@ -65,7 +66,7 @@ class Department(NamedEntry):
     class Meta:
         ordering = ["organisation", "position", "name_th"]
         verbose_name = _("กอง/สำนัก")
-        verbose_name_plural = _("กอง/สำนัก")
+        verbose_name_plural = pgettext_lazy("plural", "กอง/สำนัก")
         constraints = [
             models.UniqueConstraint(fields=["organisation", "key"], name="department_key_unique"),
         ]
@@ -105,7 +106,7 @@ class Membership(models.Model):
 
     class Meta:
         verbose_name = _("เจ้าหน้าที่ขององค์กร")
-        verbose_name_plural = _("เจ้าหน้าที่ขององค์กร")
+        verbose_name_plural = pgettext_lazy("plural", "เจ้าหน้าที่ขององค์กร")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "organisation"], name="membership_one_per_organisation"
