@@ -1,0 +1,343 @@
+"""Check results (ตรวจสอบผลดำเนินการ) and the status page (สถานะการดำเนินงาน).
+
+The number + 4 phone digits are posted, never put in a URL; a correct pair stores the request's
+id in the session for `ONESTOP_TRACKING_SESSION_MINUTES` and redirects (POST/redirect/GET) to
+the status page, which reads only the session. Every response here is `Cache-Control: no-store`."""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django import forms as django_forms
+from django.conf import settings
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from onestop.cases import numbering
+from onestop.cases.models import Case
+from onestop.cases.workflow import Status
+from onestop.core.errors import DomainError
+from onestop.documents.pdf import request_document_pdf
+from onestop.organisations.models import Organisation
+from onestop.organisations.selectors import organisation_get_public
+from onestop.tracking import services, throttle
+from onestop.tracking.forms import (
+    AddInformationForm,
+    CancelForm,
+    CheckForm,
+    NotSolvedForm,
+    RatingForm,
+)
+from onestop.tracking.selectors import (
+    case_get_verified,
+    case_verify,
+    feedback_state,
+    public_photo_get,
+    public_photos,
+    public_timeline,
+)
+
+log = logging.getLogger("onestop.tracking")
+SESSION_KEY = "onestop_tracking"
+
+
+# --- The verified session ------------------------------------------------------------------
+
+
+def _remember(request: HttpRequest, case: Case) -> None:
+    request.session.cycle_key()  # a new session id once the citizen has proved who they are
+    request.session[SESSION_KEY] = {
+        "organisation": case.organisation_id,
+        "case": case.pk,
+        "until": time.time() + 60 * settings.ONESTOP_TRACKING_SESSION_MINUTES,
+    }
+
+
+def _verified_case(request: HttpRequest, organisation: Organisation) -> Case | None:
+    entry = request.session.get(SESSION_KEY)
+    if not isinstance(entry, dict) or entry.get("organisation") != organisation.pk:
+        return None
+    if float(entry.get("until", 0)) < time.time():
+        del request.session[SESSION_KEY]
+        return None
+    return case_get_verified(organisation=organisation, case_id=int(entry["case"]))
+
+
+ViewFunc = Callable[..., HttpResponse]
+
+
+def _needs_verified_case(*, page: bool = False) -> Callable[[ViewFunc], ViewFunc]:
+    """Give the view the verified request of this organisation. Without one: the status page
+    sends the citizen back to the check form; everything else answers 404."""
+
+    def decorator(view: ViewFunc) -> ViewFunc:
+        @wraps(view)
+        def wrapper(request: HttpRequest, slug: str, **kwargs: Any) -> HttpResponse:
+            organisation = organisation_get_public(slug=slug)
+            case = _verified_case(request, organisation)
+            if case is None:
+                if page:
+                    messages.info(
+                        request, _("กรุณากรอกเลขที่คำร้องและเบอร์โทรศัพท์ 4 ตัวสุดท้ายอีกครั้ง")
+                    )
+                    return redirect("tracking:check", slug=organisation.slug)
+                raise Http404
+            return view(request, organisation, case, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+# --- Check results ---------------------------------------------------------------------------
+
+
+def _locked_response(
+    request: HttpRequest, organisation: Organisation, until: Any
+) -> HttpResponse:
+    seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
+    response = render(
+        request,
+        "tracking/check.html",
+        {
+            "organisation": organisation,
+            "form": CheckForm(),
+            "not_found": False,
+            "locked_until": until,
+            "locked_minutes": math.ceil(seconds / 60),
+        },
+        status=429,
+    )
+    response["Retry-After"] = str(seconds)
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def check(request: HttpRequest, slug: str) -> HttpResponse:
+    """The check form. GET fills in at most the number (from a QR code); anything else in the
+    query, the phone digits included, is ignored. POST checks the pair."""
+    organisation = organisation_get_public(slug=slug)
+    context: dict[str, Any] = {
+        "organisation": organisation,
+        "not_found": False,
+        "locked_until": None,
+        "locked_minutes": 0,
+    }
+    if request.method == "GET":
+        number = numbering.parse(request.GET.get("number", "")[:30])
+        context["form"] = CheckForm(initial={"number": numbering.display(number) if number else ""})
+        return render(request, "tracking/check.html", context)
+
+    form = CheckForm(request.POST)
+    context["form"] = form
+    if not form.is_valid():
+        return render(request, "tracking/check.html", context)
+
+    number: str = form.cleaned_data["number"]
+    subject = throttle.Subject(ip=throttle.client_ip(request), number=number)
+    until = throttle.locked_until(subject)
+    if until is not None:
+        log.info("tracking refused while locked ip=%s number=%s", subject.ip, number)
+        return _locked_response(request, organisation, until)
+
+    case = case_verify(organisation=organisation, number=number, digits=form.cleaned_data["digits"])
+    if case is None:
+        log.warning(
+            "tracking failure organisation=%s ip=%s number=%s",
+            organisation.slug, subject.ip, number,
+        )  # fmt: skip
+        until = throttle.record_failure(subject)
+        if until is not None:
+            return _locked_response(request, organisation, until)
+        context["form"] = CheckForm(initial={"number": numbering.display(number)})
+        context["not_found"] = True
+        return render(request, "tracking/check.html", context)
+
+    _remember(request, case)
+    return redirect("tracking:status", slug=organisation.slug)
+
+
+@never_cache
+@require_POST
+def leave(request: HttpRequest, slug: str) -> HttpResponse:
+    """Forget the verified request (a shared phone, an internet café)."""
+    organisation = organisation_get_public(slug=slug)
+    request.session.pop(SESSION_KEY, None)
+    return redirect("tracking:check", slug=organisation.slug)
+
+
+# --- The status page -------------------------------------------------------------------------
+
+STATUS_EXPLAINED = {
+    Status.SUBMITTED: _("ระบบได้รับคำร้องของท่านแล้ว รอเจ้าหน้าที่รับเรื่อง"),
+    Status.RECEIVED: _("เจ้าหน้าที่รับเรื่องแล้ว และส่งให้หน่วยงานที่รับผิดชอบ"),
+    Status.IN_PROGRESS: _("หน่วยงานที่รับผิดชอบกำลังดำเนินการ"),
+    Status.WAITING_CITIZEN: _("เจ้าหน้าที่ขอข้อมูลเพิ่มเติมจากท่าน กรุณาส่งข้อมูลด้านล่าง"),
+    Status.FORWARDED: _("เรื่องของท่านอยู่ในความรับผิดชอบของหน่วยงานอื่น จึงส่งต่อไปแล้ว"),
+    Status.COMPLETED: _("ดำเนินการแล้วเสร็จ"),
+    Status.REJECTED: _("หน่วยงานไม่สามารถรับเรื่องนี้ได้ ดูเหตุผลในลำดับเหตุการณ์"),
+    Status.CANCELLED: _("ท่านยกเลิกคำร้องนี้แล้ว"),
+}
+
+
+def _status_page(
+    request: HttpRequest,
+    organisation: Organisation,
+    case: Case,
+    *,
+    forms: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    state = feedback_state(case=case)
+    current = Status(case.status)
+    context: dict[str, Any] = {
+        "organisation": organisation,
+        "case": case,
+        "status_label": current.label,
+        "status_explained": STATUS_EXPLAINED[current],
+        "timeline": public_timeline(case=case),
+        "photos": list(public_photos(case=case)),
+        "can_cancel": current == Status.SUBMITTED,
+        "can_add_information": current == Status.WAITING_CITIZEN,
+        "can_answer_solved": current == Status.COMPLETED and not state.answered_since_completion,
+        "can_rate": current == Status.COMPLETED and state.rating is None,
+        "rating": state.rating,
+        "error_form": None,
+        "solved_form": django_forms.Form(),  # no fields: the button is the whole answer
+        "cancel_form": CancelForm(),
+        "information_form": AddInformationForm(),
+        "not_solved_form": NotSolvedForm(),
+        "rating_form": RatingForm(),
+    }
+    context |= forms or {}
+    return render(request, "tracking/status.html", context, status=status)
+
+
+@never_cache
+@require_GET
+@_needs_verified_case(page=True)
+def status(request: HttpRequest, organisation: Organisation, case: Case) -> HttpResponse:
+    return _status_page(request, organisation, case)
+
+
+def _act(
+    request: HttpRequest,
+    organisation: Organisation,
+    case: Case,
+    *,
+    form: Any,
+    form_name: str,
+    action: Callable[[], object],
+    done: str,
+) -> HttpResponse:
+    """Run a citizen action: a valid form and an allowed move redirect back to the status page
+    with `done`; otherwise the page is shown again with the error at the form."""
+    if form.is_valid():
+        try:
+            action()
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, done)
+            return redirect("tracking:status", slug=organisation.slug)
+    forms = {form_name: form, "error_form": form}
+    return _status_page(request, organisation, case, forms=forms, status=400)
+
+
+@never_cache
+@require_POST
+@_needs_verified_case()
+def cancel(request: HttpRequest, organisation: Organisation, case: Case) -> HttpResponse:
+    form = CancelForm(request.POST)
+    return _act(
+        request, organisation, case, form=form, form_name="cancel_form",
+        action=lambda: services.tracking_cancel(case=case, reason=form.cleaned_data["reason"]),
+        done=_("ยกเลิกคำร้องแล้ว"),
+    )  # fmt: skip
+
+
+@never_cache
+@require_POST
+@_needs_verified_case()
+def add_information(request: HttpRequest, organisation: Organisation, case: Case) -> HttpResponse:
+    form = AddInformationForm(request.POST, request.FILES)
+    return _act(
+        request, organisation, case, form=form, form_name="information_form",
+        action=lambda: services.tracking_add_information(
+            case=case, message=form.cleaned_data["message"], files=form.cleaned_data["files"]
+        ),
+        done=_("ส่งข้อมูลเพิ่มเติมแล้ว เจ้าหน้าที่จะดำเนินการต่อ"),
+    )  # fmt: skip
+
+
+@never_cache
+@require_POST
+@_needs_verified_case()
+def confirm_solved(request: HttpRequest, organisation: Organisation, case: Case) -> HttpResponse:
+    return _act(
+        request, organisation, case, form=django_forms.Form(request.POST), form_name="solved_form",
+        action=lambda: services.tracking_confirm_solved(case=case),
+        done=_("ขอบคุณที่ยืนยันว่าปัญหาได้รับการแก้ไขแล้ว"),
+    )  # fmt: skip
+
+
+@never_cache
+@require_POST
+@_needs_verified_case()
+def not_solved(request: HttpRequest, organisation: Organisation, case: Case) -> HttpResponse:
+    form = NotSolvedForm(request.POST)
+    return _act(
+        request, organisation, case, form=form, form_name="not_solved_form",
+        action=lambda: services.tracking_report_not_solved(
+            case=case, reason=form.cleaned_data["reason"]
+        ),
+        done=_("เปิดเรื่องอีกครั้งแล้ว เจ้าหน้าที่จะดำเนินการต่อ"),
+    )  # fmt: skip
+
+
+@never_cache
+@require_POST
+@_needs_verified_case()
+def rate(request: HttpRequest, organisation: Organisation, case: Case) -> HttpResponse:
+    form = RatingForm(request.POST)
+    return _act(
+        request, organisation, case, form=form, form_name="rating_form",
+        action=lambda: services.tracking_rate(
+            case=case, score=form.cleaned_data["score"], comment=form.cleaned_data["comment"]
+        ),
+        done=_("ขอบคุณสำหรับความคิดเห็น"),
+    )  # fmt: skip
+
+
+@never_cache
+@require_GET
+@_needs_verified_case()
+def photo(request: HttpRequest, organisation: Organisation, case: Case, pk: int) -> HttpResponse:
+    """A public "after" photo of the verified request (404 for anything else)."""
+    attachment = public_photo_get(case=case, pk=pk)
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    if not attachment.content_type.startswith("image/"):
+        response["Content-Disposition"] = "attachment"
+    return response
+
+
+@never_cache
+@require_GET
+@_needs_verified_case()
+def document(request: HttpRequest, organisation: Organisation, case: Case) -> HttpResponse:
+    """The request document (เอกสารคำร้อง) again, as a PDF."""
+    pdf = request_document_pdf(case)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="request-{case.number}.pdf"'
+    return response
