@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+from urllib.parse import urlencode
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -18,6 +19,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -136,6 +138,11 @@ def check(request: HttpRequest, slug: str) -> HttpResponse:
     }
     if request.method == "GET":
         number = numbering.parse(request.GET.get("number", "")[:30])
+        if set(request.GET) - {"number"}:
+            # Something else in the address (the digits, perhaps, from a hand-made link):
+            # reload without it, so it does not stay in the history or the language switch.
+            clean = reverse("tracking:check", kwargs={"slug": organisation.slug})
+            return redirect(f"{clean}?{urlencode({'number': number})}" if number else clean)
         context["form"] = CheckForm(initial={"number": numbering.display(number) if number else ""})
         return render(request, "tracking/check.html", context)
 
