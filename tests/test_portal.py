@@ -16,7 +16,7 @@ from onestop.organisations.models import Organisation
 from onestop.portal.selectors import search_terms
 from tests.factories import make_organisation
 
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+EN: dict[str, Any] = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 def page(client: Client, url: str, **extra: Any) -> str:
@@ -79,9 +79,13 @@ def test_a_national_platform_asks_to_search_first_and_caps_the_results(
 ) -> None:
     Organisation.objects.bulk_create(
         Organisation(
-            code=f"B{n}", slug=f"bulk{n}", name_th=f"องค์การบริหารส่วนตำบลทดสอบ{n}",
-            kind="sao", province="ตาก", district="เมือง",
-        )  # fmt: skip
+            code=f"B{n}",
+            slug=f"bulk{n}",
+            name_th=f"องค์การบริหารส่วนตำบลทดสอบ{n}",
+            kind="sao",
+            province="ตาก",
+            district="เมือง",
+        )
         for n in range(60)
     )
     html = page(client, "/")
@@ -146,9 +150,10 @@ def test_the_oss_centre_lists_the_catalogue_with_links_into_the_wizard(
     assert "ระบบสาธารณูปโภค" in html and "ไฟฟ้าสาธารณะ" in html
     street_light = RequestType.objects.get(organisation=org_a, key="street-light")
     assert f'href="/wangchao/request/?type={street_light.pk}"' in html
-    assert html.count(">ยื่นคำร้อง</a>") == RequestType.objects.filter(
-        organisation=org_a, is_active=True
-    ).count()
+    assert (
+        html.count(">ยื่นคำร้อง</a>")
+        == RequestType.objects.filter(organisation=org_a, is_active=True).count()
+    )
     assert 'href="/wangchao/track/"' in html and "ตรวจสอบผลดำเนินการ" in html
     theirs = RequestType.objects.get(organisation=org_b, key="street-light")
     assert f"type={theirs.pk}" not in html

@@ -22,7 +22,7 @@ from onestop.tracking import throttle
 from onestop.tracking.models import TrackingThrottle
 from tests.factories import make_case
 
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+EN: dict[str, Any] = {"HTTP_ACCEPT_LANGUAGE": "en"}
 NOT_FOUND = "ไม่พบคำร้องที่ตรงกับเลขที่คำร้องและเบอร์โทรศัพท์ 4 ตัวสุดท้ายที่กรอก"
 LOCKED = "ระบบหยุดรับการตรวจสอบนี้ชั่วคราว"
 
@@ -80,16 +80,12 @@ def test_digits_in_a_get_query_are_dropped_from_the_address(client: Client, case
     assert client.get("/wangchao/track/status/").status_code == 302  # not verified
 
 
-def test_the_status_page_cannot_be_reached_by_get_with_the_pair(
-    client: Client, case: Case
-) -> None:
+def test_the_status_page_cannot_be_reached_by_get_with_the_pair(client: Client, case: Case) -> None:
     response = client.get(f"/wangchao/track/status/?number={case.number}&digits=5678")
     assert response.status_code == 302 and response["Location"] == "/wangchao/track/"
 
 
-def test_a_mistyped_number_is_pointed_out_without_a_look_up(
-    client: Client, case: Case
-) -> None:
+def test_a_mistyped_number_is_pointed_out_without_a_look_up(client: Client, case: Case) -> None:
     wrong_check_digit = case.number[:-1] + str((int(case.number[-1]) + 1) % 10)
     response = check(client, wrong_check_digit)
     html = response.content.decode()
@@ -352,9 +348,7 @@ def test_with_two_trusted_proxies_the_second_from_the_right_is_the_client(
 
 
 @override_settings(ONESTOP_TRUSTED_PROXY_COUNT=1, ONESTOP_TRACKING_IP_LIMIT=3)
-def test_behind_a_trusted_proxy_each_client_has_its_own_limit(
-    client: Client, case: Case
-) -> None:
+def test_behind_a_trusted_proxy_each_client_has_its_own_limit(client: Client, case: Case) -> None:
     for _ in range(3):
         check(client, unknown_number(), ip="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.1")
     refused = check(client, case, ip="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.1")

@@ -66,7 +66,7 @@ def oss_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-def logo(request: HttpRequest, slug: str) -> HttpResponse:
+def logo(request: HttpRequest, slug: str) -> FileResponse:
     """The organisation's emblem (public; other uploads are private and served elsewhere)."""
     organisation = organisation_get_public(slug=slug)
     content_type, _encoding = mimetypes.guess_type(organisation.logo.name or "")

@@ -45,9 +45,7 @@ class CheckForm(forms.Form):
         canonical = numbering.parse(self.cleaned_data["number"])
         if canonical is None:
             # A typo (wrong length or check digit): says nothing about which numbers exist.
-            raise forms.ValidationError(
-                _("เลขที่คำร้องไม่ถูกต้อง กรุณาตรวจสอบว่าพิมพ์ครบ 13 หลักและไม่ผิด")
-            )
+            raise forms.ValidationError(_("เลขที่คำร้องไม่ถูกต้อง กรุณาตรวจสอบว่าพิมพ์ครบ 13 หลักและไม่ผิด"))
         return canonical
 
     def clean_digits(self) -> str:
@@ -76,7 +74,7 @@ class MultipleFileField(forms.FileField):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf"}))
         super().__init__(*args, **kwargs)
 
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile[Any]]:
         single = super().clean
         if isinstance(data, list | tuple):
             return [single(item, initial) for item in data]
@@ -92,7 +90,7 @@ _SIGNATURES = (
 )
 
 
-def _validate_files(files: list[UploadedFile]) -> tuple[NewFile, ...]:
+def _validate_files(files: list[UploadedFile[Any]]) -> tuple[NewFile, ...]:
     """TO BE REPLACED after merge by `onestop.cases.uploads.validate_upload` (the wizard's
     validation). Until then: at most 3 files of at most 5 MB, each a JPEG, PNG or PDF by its
     content (the name and the browser's content type are not trusted)."""
@@ -126,14 +124,14 @@ class AddInformationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("กรุณากรอกข้อมูลเพิ่มเติม")},
     )
-    files = MultipleFileField(
+    attachments = MultipleFileField(
         label=_("ไฟล์ประกอบ (ถ้ามี)"),
         required=False,
         help_text=_("รูปภาพ JPG, PNG หรือ PDF ไม่เกิน 3 ไฟล์ ไฟล์ละไม่เกิน 5 MB"),
     )
 
-    def clean_files(self) -> tuple[NewFile, ...]:
-        return _validate_files(self.cleaned_data.get("files") or [])
+    def clean_attachments(self) -> tuple[NewFile, ...]:
+        return _validate_files(self.cleaned_data.get("attachments") or [])
 
 
 class NotSolvedForm(forms.Form):

@@ -39,9 +39,7 @@ def tracking_cancel(*, case: Case, reason: str) -> Case:
 def tracking_add_information(*, case: Case, message: str, files: tuple[NewFile, ...] = ()) -> Case:
     """Answer staff's request for more information: a message (and files) on the timeline, then
     the request goes back to "in progress"."""
-    _require_status(
-        case, Status.WAITING_CITIZEN, _("ส่งข้อมูลเพิ่มเติมได้เฉพาะเมื่อเจ้าหน้าที่ขอข้อมูลจากท่าน")
-    )
+    _require_status(case, Status.WAITING_CITIZEN, _("ส่งข้อมูลเพิ่มเติมได้เฉพาะเมื่อเจ้าหน้าที่ขอข้อมูลจากท่าน"))
     if not message.strip():
         raise DomainError(_("กรุณากรอกข้อมูลเพิ่มเติม"), code="message_required")
     with transaction.atomic():

@@ -78,7 +78,7 @@ class Subject:
     ip: str
     number: str | None
 
-    def keys(self) -> list[tuple[ThrottleScope, str]]:
+    def counter_keys(self) -> list[tuple[ThrottleScope, str]]:
         keys = [(ThrottleScope.IP, crypto.lookup_hash("tracking-ip:" + _address_key(self.ip)))]
         if self.number:
             keys.append((ThrottleScope.NUMBER, crypto.lookup_hash("tracking-no:" + self.number)))
@@ -89,7 +89,7 @@ def locked_until(subject: Subject, *, now: dt.datetime | None = None) -> dt.date
     """When the latest lock on the number or the address ends, or None if neither is locked."""
     now = now or timezone.now()
     ends = []
-    for scope, key in subject.keys():
+    for scope, key in subject.counter_keys():
         row = TrackingThrottle.objects.filter(scope=scope, key=key).first()
         if row is not None and row.locked_until is not None and row.locked_until > now:
             ends.append(row.locked_until)
@@ -102,7 +102,7 @@ def record_failure(subject: Subject, *, now: dt.datetime | None = None) -> dt.da
     now = now or timezone.now()
     lock_ends: dt.datetime | None = None
     with transaction.atomic():
-        for scope, key in subject.keys():
+        for scope, key in subject.counter_keys():
             row, _created = TrackingThrottle.objects.select_for_update().get_or_create(
                 scope=scope, key=key, defaults={"window_started_at": now}
             )

@@ -6,24 +6,27 @@ the status page, which reads only the session. Every response here is `Cache-Con
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import math
 import time
-from urllib.parse import urlencode
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms as django_forms
 from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.defaults import page_not_found
 
 from onestop.cases import numbering
 from onestop.cases.models import Case
@@ -75,7 +78,7 @@ def _verified_case(request: HttpRequest, organisation: Organisation) -> Case | N
     return case_get_verified(organisation=organisation, case_id=int(entry["case"]))
 
 
-ViewFunc = Callable[..., HttpResponse]
+ViewFunc = Callable[..., HttpResponseBase]
 
 
 def _needs_verified_case(*, page: bool = False) -> Callable[[ViewFunc], ViewFunc]:
@@ -84,17 +87,19 @@ def _needs_verified_case(*, page: bool = False) -> Callable[[ViewFunc], ViewFunc
 
     def decorator(view: ViewFunc) -> ViewFunc:
         @wraps(view)
-        def wrapper(request: HttpRequest, slug: str, **kwargs: Any) -> HttpResponse:
-            organisation = organisation_get_public(slug=slug)
-            case = _verified_case(request, organisation)
-            if case is None:
-                if page:
-                    messages.info(
-                        request, _("กรุณากรอกเลขที่คำร้องและเบอร์โทรศัพท์ 4 ตัวสุดท้ายอีกครั้ง")
-                    )
-                    return redirect("tracking:check", slug=organisation.slug)
-                raise Http404
-            return view(request, organisation, case, **kwargs)
+        def wrapper(request: HttpRequest, slug: str, **kwargs: Any) -> HttpResponseBase:
+            try:
+                organisation = organisation_get_public(slug=slug)
+                case = _verified_case(request, organisation)
+                if case is None:
+                    if page:
+                        messages.info(request, _("กรุณากรอกเลขที่คำร้องและเบอร์โทรศัพท์ 4 ตัวสุดท้ายอีกครั้ง"))
+                        return redirect("tracking:check", slug=organisation.slug)
+                    raise Http404
+                return view(request, organisation, case, **kwargs)
+            except Http404 as error:
+                # Rendered here, so that never_cache marks the 404 no-store as well.
+                return page_not_found(request, error)
 
         return wrapper
 
@@ -104,59 +109,70 @@ def _needs_verified_case(*, page: bool = False) -> Callable[[ViewFunc], ViewFunc
 # --- Check results ---------------------------------------------------------------------------
 
 
-def _locked_response(
-    request: HttpRequest, organisation: Organisation, until: Any
+def _check_page(
+    request: HttpRequest,
+    organisation: Organisation,
+    form: CheckForm,
+    *,
+    not_found: bool = False,
+    locked_until: dt.datetime | None = None,
 ) -> HttpResponse:
-    seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
+    seconds = 0
+    if locked_until is not None:
+        seconds = max(1, math.ceil((locked_until - timezone.now()).total_seconds()))
     response = render(
         request,
         "tracking/check.html",
         {
             "organisation": organisation,
-            "form": CheckForm(),
-            "not_found": False,
-            "locked_until": until,
+            "form": form,
+            "not_found": not_found,
+            "locked_until": locked_until,
             "locked_minutes": math.ceil(seconds / 60),
         },
-        status=429,
+        status=429 if locked_until is not None else 200,
     )
-    response["Retry-After"] = str(seconds)
+    if locked_until is not None:
+        response["Retry-After"] = str(seconds)
     return response
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def check(request: HttpRequest, slug: str) -> HttpResponse:
-    """The check form. GET fills in at most the number (from a QR code); anything else in the
-    query, the phone digits included, is ignored. POST checks the pair."""
+    """The check form (GET) and the check of the pair (POST)."""
     organisation = organisation_get_public(slug=slug)
-    context: dict[str, Any] = {
-        "organisation": organisation,
-        "not_found": False,
-        "locked_until": None,
-        "locked_minutes": 0,
-    }
     if request.method == "GET":
-        number = numbering.parse(request.GET.get("number", "")[:30])
-        if set(request.GET) - {"number"}:
-            # Something else in the address (the digits, perhaps, from a hand-made link):
-            # reload without it, so it does not stay in the history or the language switch.
-            clean = reverse("tracking:check", kwargs={"slug": organisation.slug})
-            return redirect(f"{clean}?{urlencode({'number': number})}" if number else clean)
-        context["form"] = CheckForm(initial={"number": numbering.display(number) if number else ""})
-        return render(request, "tracking/check.html", context)
+        return _check_get(request, organisation)
+    return _check_post(request, organisation)
 
+
+def _check_get(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+    """Fill in at most the number (from a QR code). Anything else in the address, the phone
+    digits perhaps from a hand-made link, is dropped by reloading without it, so that it stays
+    neither in the history nor in the language switch."""
+    number = numbering.parse(request.GET.get("number", "")[:30])
+    if set(request.GET) - {"number"}:
+        clean = reverse("tracking:check", kwargs={"slug": organisation.slug})
+        return redirect(f"{clean}?{urlencode({'number': number})}" if number else clean)
+    initial = {"number": numbering.display(number) if number else ""}
+    return _check_page(request, organisation, CheckForm(initial=initial))
+
+
+def _check_post(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+    """1. A malformed form is shown again (nothing counted: no look-up was made).
+    2. While the number or the address is locked, refuse, whatever the digits.
+    3. Verify; a failure is logged and counted, and may start a lock.
+    4. Success: remember the request in the session and redirect to the status page."""
     form = CheckForm(request.POST)
-    context["form"] = form
     if not form.is_valid():
-        return render(request, "tracking/check.html", context)
-
+        return _check_page(request, organisation, form)
     number: str = form.cleaned_data["number"]
     subject = throttle.Subject(ip=throttle.client_ip(request), number=number)
     until = throttle.locked_until(subject)
     if until is not None:
         log.info("tracking refused while locked ip=%s number=%s", subject.ip, number)
-        return _locked_response(request, organisation, until)
+        return _check_page(request, organisation, CheckForm(), locked_until=until)
 
     case = case_verify(organisation=organisation, number=number, digits=form.cleaned_data["digits"])
     if case is None:
@@ -166,10 +182,9 @@ def check(request: HttpRequest, slug: str) -> HttpResponse:
         )  # fmt: skip
         until = throttle.record_failure(subject)
         if until is not None:
-            return _locked_response(request, organisation, until)
-        context["form"] = CheckForm(initial={"number": numbering.display(number)})
-        context["not_found"] = True
-        return render(request, "tracking/check.html", context)
+            return _check_page(request, organisation, CheckForm(), locked_until=until)
+        again = CheckForm(initial={"number": numbering.display(number)})
+        return _check_page(request, organisation, again, not_found=True)
 
     _remember(request, case)
     return redirect("tracking:status", slug=organisation.slug)
@@ -282,7 +297,7 @@ def add_information(request: HttpRequest, organisation: Organisation, case: Case
     return _act(
         request, organisation, case, form=form, form_name="information_form",
         action=lambda: services.tracking_add_information(
-            case=case, message=form.cleaned_data["message"], files=form.cleaned_data["files"]
+            case=case, message=form.cleaned_data["message"], files=form.cleaned_data["attachments"]
         ),
         done=_("ส่งข้อมูลเพิ่มเติมแล้ว เจ้าหน้าที่จะดำเนินการต่อ"),
     )  # fmt: skip
@@ -330,7 +345,9 @@ def rate(request: HttpRequest, organisation: Organisation, case: Case) -> HttpRe
 @never_cache
 @require_GET
 @_needs_verified_case()
-def photo(request: HttpRequest, organisation: Organisation, case: Case, pk: int) -> HttpResponse:
+def photo(
+    request: HttpRequest, organisation: Organisation, case: Case, pk: int
+) -> HttpResponseBase:
     """A public "after" photo of the verified request (404 for anything else)."""
     attachment = public_photo_get(case=case, pk=pk)
     response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
