@@ -14,6 +14,14 @@ from onestop.cases.services import NewFile
 from onestop.core.thaidigits import to_arabic_digits
 
 
+class Form(forms.Form):
+    """Labels without a trailing colon, as Thai forms write them."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
 class UnrememberedInput(forms.TextInput):
     """A text box that is never filled in again from submitted data (the phone digits)."""
 
@@ -21,7 +29,7 @@ class UnrememberedInput(forms.TextInput):
         return None
 
 
-class CheckForm(forms.Form):
+class CheckForm(Form):
     """Request number + last 4 digits of the phone. Only ever bound to POST data."""
 
     number = forms.CharField(
@@ -55,7 +63,7 @@ class CheckForm(forms.Form):
         return digits
 
 
-class CancelForm(forms.Form):
+class CancelForm(Form):
     prefix = "cancel"
     reason = forms.CharField(
         label=_("เหตุผลที่ยกเลิก"),
@@ -116,7 +124,7 @@ def _validate_files(files: list[UploadedFile[Any]]) -> tuple[NewFile, ...]:
     return tuple(result)
 
 
-class AddInformationForm(forms.Form):
+class AddInformationForm(Form):
     prefix = "info"
     message = forms.CharField(
         label=_("ข้อมูลเพิ่มเติม"),
@@ -134,7 +142,7 @@ class AddInformationForm(forms.Form):
         return _validate_files(self.cleaned_data.get("attachments") or [])
 
 
-class NotSolvedForm(forms.Form):
+class NotSolvedForm(Form):
     prefix = "notsolved"
     reason = forms.CharField(
         label=_("ยังมีปัญหาอะไร"),
@@ -144,7 +152,7 @@ class NotSolvedForm(forms.Form):
     )
 
 
-class RatingForm(forms.Form):
+class RatingForm(Form):
     prefix = "rating"
     score = forms.TypedChoiceField(
         label=_("ความพึงพอใจต่อการให้บริการ"),
