@@ -97,8 +97,11 @@ def test_a_received_request_cannot_be_cancelled(citizen: Client, case: Case) -> 
 
 def test_information_asked_for_can_be_sent_with_a_photo(citizen: Client, case: Case) -> None:
     move(case, Status.RECEIVED, Status.WAITING_CITIZEN, message="กรุณาส่งรูปเสาไฟที่ดับ")
+    move(fresh(case), Status.IN_PROGRESS, Status.WAITING_CITIZEN, message="ขอเลขเสาไฟด้วย")
     html = citizen.get(STATUS).content.decode()
     assert "ส่งข้อมูลเพิ่มเติม" in html and "กรุณาส่งรูปเสาไฟที่ดับ" in html
+    question = html.split('id="information-title"')[1].split("</section>")[0]
+    assert "ขอเลขเสาไฟด้วย" in question and "กรุณาส่งรูปเสาไฟที่ดับ" not in question
     photo = SimpleUploadedFile("เสาไฟ.png", _png(), content_type="image/png")
     response = citizen.post(
         STATUS + "information/",

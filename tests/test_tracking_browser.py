@@ -112,12 +112,11 @@ def test_a_citizen_follows_their_request_from_the_home_page_to_a_rating(
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_the_other_pages_and_states_pass_axe_on_a_phone(
-    phone: Any, org_a: Organisation
-) -> None:
+def test_the_other_pages_and_states_pass_axe_on_a_phone(phone: Any, org_a: Organisation) -> None:
     case = make_case(org_a, phone="0812345678")
+    case = staff_move(case, Status.RECEIVED)
     staff_move(
-        case, Status.RECEIVED, Status.WAITING_CITIZEN,
+        case, Status.WAITING_CITIZEN,
         message="กรุณาส่งรูปถ่ายเสาไฟที่ดับ และบอกว่าอยู่หน้าบ้านเลขที่เท่าไร",
     )  # fmt: skip
 

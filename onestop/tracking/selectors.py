@@ -96,6 +96,12 @@ def public_timeline(*, case: Case) -> list[TimelineEntry]:
     return entries
 
 
+def staff_question(timeline: list[TimelineEntry]) -> str:
+    """What staff asked the citizen for: the message of the latest "waiting for the citizen"."""
+    waiting = str(Status.WAITING_CITIZEN.label)
+    return next((e.message for e in reversed(timeline) if e.title == waiting), "")
+
+
 def public_photos(*, case: Case) -> QuerySet[Attachment]:
     """The "after" photos staff marked public for this request."""
     return case.attachments.filter(kind=AttachmentKind.RESULT, is_public=True).order_by(

@@ -50,6 +50,7 @@ from onestop.tracking.selectors import (
     public_photo_get,
     public_photos,
     public_timeline,
+    staff_question,
 )
 
 log = logging.getLogger("onestop.tracking")
@@ -207,7 +208,7 @@ STATUS_EXPLAINED = {
     Status.IN_PROGRESS: _("หน่วยงานที่รับผิดชอบกำลังดำเนินการ"),
     Status.WAITING_CITIZEN: _("เจ้าหน้าที่ขอข้อมูลเพิ่มเติมจากท่าน กรุณาส่งข้อมูลด้านล่าง"),
     Status.FORWARDED: _("เรื่องของท่านอยู่ในความรับผิดชอบของหน่วยงานอื่น จึงส่งต่อไปแล้ว"),
-    Status.COMPLETED: _("ดำเนินการแล้วเสร็จ"),
+    Status.COMPLETED: _("หน่วยงานแจ้งว่าดำเนินการเสร็จแล้ว กรุณาบอกเราว่าปัญหาได้รับการแก้ไขจริงหรือไม่"),
     Status.REJECTED: _("หน่วยงานไม่สามารถรับเรื่องนี้ได้ ดูเหตุผลในลำดับเหตุการณ์"),
     Status.CANCELLED: _("ท่านยกเลิกคำร้องนี้แล้ว"),
 }
@@ -222,13 +223,15 @@ def _status_page(
     status: int = 200,
 ) -> HttpResponse:
     state = feedback_state(case=case)
+    timeline = public_timeline(case=case)
     current = Status(case.status)
     context: dict[str, Any] = {
         "organisation": organisation,
         "case": case,
         "status_label": current.label,
         "status_explained": STATUS_EXPLAINED[current],
-        "timeline": public_timeline(case=case),
+        "timeline": timeline,
+        "staff_question": staff_question(timeline) if current == Status.WAITING_CITIZEN else "",
         "photos": list(public_photos(case=case)),
         "can_cancel": current == Status.SUBMITTED,
         "can_add_information": current == Status.WAITING_CITIZEN,
