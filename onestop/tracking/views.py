@@ -24,6 +24,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.defaults import page_not_found
@@ -203,14 +204,16 @@ def leave(request: HttpRequest, slug: str) -> HttpResponse:
 # --- The status page -------------------------------------------------------------------------
 
 STATUS_EXPLAINED = {
-    Status.SUBMITTED: _("ระบบได้รับคำร้องของท่านแล้ว รอเจ้าหน้าที่รับเรื่อง"),
-    Status.RECEIVED: _("เจ้าหน้าที่รับเรื่องแล้ว และส่งให้หน่วยงานที่รับผิดชอบ"),
-    Status.IN_PROGRESS: _("หน่วยงานที่รับผิดชอบกำลังดำเนินการ"),
-    Status.WAITING_CITIZEN: _("เจ้าหน้าที่ขอข้อมูลเพิ่มเติมจากท่าน กรุณาส่งข้อมูลด้านล่าง"),
-    Status.FORWARDED: _("เรื่องของท่านอยู่ในความรับผิดชอบของหน่วยงานอื่น จึงส่งต่อไปแล้ว"),
-    Status.COMPLETED: _("หน่วยงานแจ้งว่าดำเนินการเสร็จแล้ว กรุณาบอกเราว่าปัญหาได้รับการแก้ไขจริงหรือไม่"),
-    Status.REJECTED: _("หน่วยงานไม่สามารถรับเรื่องนี้ได้ ดูเหตุผลในลำดับเหตุการณ์"),
-    Status.CANCELLED: _("ท่านยกเลิกคำร้องนี้แล้ว"),
+    Status.SUBMITTED: gettext_lazy("ระบบได้รับคำร้องของท่านแล้ว รอเจ้าหน้าที่รับเรื่อง"),
+    Status.RECEIVED: gettext_lazy("เจ้าหน้าที่รับเรื่องแล้ว และส่งให้หน่วยงานที่รับผิดชอบ"),
+    Status.IN_PROGRESS: gettext_lazy("หน่วยงานที่รับผิดชอบกำลังดำเนินการ"),
+    Status.WAITING_CITIZEN: gettext_lazy("เจ้าหน้าที่ขอข้อมูลเพิ่มเติมจากท่าน กรุณาส่งข้อมูลด้านล่าง"),
+    Status.FORWARDED: gettext_lazy("เรื่องของท่านอยู่ในความรับผิดชอบของหน่วยงานอื่น จึงส่งต่อไปแล้ว"),
+    Status.COMPLETED: gettext_lazy(
+        "หน่วยงานแจ้งว่าดำเนินการเสร็จแล้ว กรุณาบอกเราว่าปัญหาได้รับการแก้ไขจริงหรือไม่"
+    ),
+    Status.REJECTED: gettext_lazy("หน่วยงานไม่สามารถรับเรื่องนี้ได้ ดูเหตุผลในลำดับเหตุการณ์"),
+    Status.CANCELLED: gettext_lazy("ท่านยกเลิกคำร้องนี้แล้ว"),
 }
 
 
