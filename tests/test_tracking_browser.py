@@ -55,7 +55,7 @@ def test_a_citizen_follows_their_request_from_the_home_page_to_a_rating(
 
     phone.goto(phone.base + "/")
     looks_right(phone, "01-home")
-    phone.get_by_label("ชื่อองค์กร อำเภอ หรือจังหวัด (พิมพ์บางส่วนก็ได้)").fill("วังเจ้า")
+    phone.get_by_label("ชื่อองค์กร (พิมพ์บางส่วนของชื่อก็ได้)").fill("วังเจ้า")
     phone.get_by_role("button", name="ค้นหา").click()
     looks_right(phone, "02-home-results")
     phone.get_by_role("link", name="เทศบาลตำบลวังเจ้า").click()

@@ -37,17 +37,14 @@ def province_list() -> list[str]:
 
 
 def organisation_search(*, query: str = "", province: str = "") -> QuerySet[Organisation]:
-    """Active organisations whose Thai (or English) name contains every word of `query`
-    (a word may also match the district or province), in `province` if given."""
+    """Active organisations whose Thai (or English) name contains every word of `query`, in
+    `province` if given (the province is chosen from a list, not typed)."""
     organisations = Organisation.objects.filter(is_active=True)
     if province:
         organisations = organisations.filter(province=province)
     for term in search_terms(query):
         organisations = organisations.filter(
-            Q(name_th__icontains=term)
-            | Q(name_en__icontains=term)
-            | Q(district__icontains=term)
-            | Q(province__icontains=term)
+            Q(name_th__icontains=term) | Q(name_en__icontains=term)
         )
     return organisations.only(
         "slug", "name_th", "name_en", "kind", "district", "province"
