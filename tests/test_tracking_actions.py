@@ -345,3 +345,20 @@ def test_staff_notes_without_a_public_message_stay_internal(citizen: Client, cas
         case=case, kind=EventKind.NOTE, actor_kind=Actor.STAFF, internal_note="โทรนัดช่างแล้ว"
     )
     assert "โทรนัดช่างแล้ว" not in citizen.get(STATUS).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("to", "explained"),
+    [
+        (Status.REJECTED, "หน่วยงานไม่สามารถรับเรื่องนี้ได้"),
+        (Status.FORWARDED, "ส่งต่อไปแล้ว"),
+    ],
+)
+def test_a_closed_request_explains_why_and_offers_no_action(
+    citizen: Client, case: Case, to: Status, explained: str
+) -> None:
+    move(case, to, message="เรื่องนี้อยู่ในความรับผิดชอบของการไฟฟ้าส่วนภูมิภาค")
+    html = citizen.get(STATUS).content.decode()
+    assert explained in html and "เรื่องนี้อยู่ในความรับผิดชอบของการไฟฟ้าส่วนภูมิภาค" in html
+    for action in ("ยกเลิกคำร้องนี้", "ส่งข้อมูล<", "แก้ไขแล้ว<", "ส่งความคิดเห็น"):
+        assert action not in html
