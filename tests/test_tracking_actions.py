@@ -165,7 +165,9 @@ def test_the_citizen_confirms_the_problem_is_solved_once(citizen: Client, case: 
     assert "ปัญหาของท่านได้รับการแก้ไขแล้วหรือไม่" in html and "ดำเนินการแล้วเสร็จ" in html
     assert citizen.post(STATUS + "solved/").status_code == 302
     assert Feedback.objects.filter(case=case, kind=FeedbackKind.SOLVED).count() == 1
-    assert "ปัญหาของท่านได้รับการแก้ไขแล้วหรือไม่" not in citizen.get(STATUS).content.decode()
+    html = citizen.get(STATUS).content.decode()
+    assert "ปัญหาของท่านได้รับการแก้ไขแล้วหรือไม่" not in html
+    assert "ขอบคุณที่แจ้งผลให้เราทราบ" in html
     again = citizen.post(STATUS + "solved/")
     assert again.status_code == 400 and "ท่านได้ตอบเรื่องนี้แล้ว" in again.content.decode()
     assert Feedback.objects.filter(case=case, kind=FeedbackKind.SOLVED).count() == 1

@@ -228,11 +228,14 @@ def _status_page(
     state = feedback_state(case=case)
     timeline = public_timeline(case=case)
     current = Status(case.status)
+    explained = STATUS_EXPLAINED[current]
+    if current == Status.COMPLETED and state.answered_since_completion:
+        explained = _("ดำเนินการแล้วเสร็จ ขอบคุณที่แจ้งผลให้เราทราบ")
     context: dict[str, Any] = {
         "organisation": organisation,
         "case": case,
         "status_label": current.label,
-        "status_explained": STATUS_EXPLAINED[current],
+        "status_explained": explained,
         "timeline": timeline,
         "staff_question": staff_question(timeline) if current == Status.WAITING_CITIZEN else "",
         "photos": list(public_photos(case=case)),
