@@ -228,7 +228,7 @@ def _status_page(
     state = feedback_state(case=case)
     timeline = public_timeline(case=case)
     current = Status(case.status)
-    explained = STATUS_EXPLAINED[current]
+    explained: str = str(STATUS_EXPLAINED[current])
     if current == Status.COMPLETED and state.answered_since_completion:
         explained = _("ดำเนินการแล้วเสร็จ ขอบคุณที่แจ้งผลให้เราทราบ")
     context: dict[str, Any] = {
