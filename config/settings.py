@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "onestop.catalog",
     "onestop.cases",
     "onestop.portal",
+    "onestop.tracking",
 ]
 
 MIDDLEWARE = [
@@ -221,3 +222,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Tracking (check results): failed attempts allowed per request number and per client address
+# in a window, then a lock for the same time; how long a verified check lasts in the session.
+ONESTOP_TRACKING_NUMBER_LIMIT = env_int("ONESTOP_TRACKING_NUMBER_LIMIT", 5)
+ONESTOP_TRACKING_IP_LIMIT = env_int("ONESTOP_TRACKING_IP_LIMIT", 30)
+ONESTOP_TRACKING_WINDOW_MINUTES = env_int("ONESTOP_TRACKING_WINDOW_MINUTES", 15)
+ONESTOP_TRACKING_SESSION_MINUTES = env_int("ONESTOP_TRACKING_SESSION_MINUTES", 30)

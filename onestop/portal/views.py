@@ -1,21 +1,77 @@
-from django.http import HttpRequest, HttpResponse
+"""The citizen's way in: home (find your organisation) → organisation → its One Stop Service
+centre (ศูนย์บริการจุดเดียวเบ็ดเสร็จ) → file a request (eservice) or check results (tracking)."""
+
+from __future__ import annotations
+
+import mimetypes
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from onestop.catalog.selectors import catalogue_for_citizens
-from onestop.organisations.selectors import organisation_get_public, organisation_list_public
+from onestop.organisations.selectors import organisation_get_public
+from onestop.portal.selectors import organisation_search, province_list
+
+RESULTS_SHOWN = 50
+# With no search yet, a small platform lists everyone; a national one asks to search first.
+LIST_ALL_UP_TO = 30
+LOGO_TYPES = {"image/png", "image/jpeg", "image/webp", "image/gif"}
 
 
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")[:100]
-    organisations = organisation_list_public(query=query)[:50]
-    return render(request, "portal/home.html", {"organisations": organisations, "query": query})
+    query = request.GET.get("q", "")[:100].strip()
+    provinces = province_list()
+    province = request.GET.get("province", "")
+    if province not in provinces:
+        province = ""
+    searched = bool(query or province)
+    organisations = organisation_search(query=query, province=province)
+    if not searched and organisations.count() > LIST_ALL_UP_TO:
+        results, more = [], False
+    else:
+        results = list(organisations[: RESULTS_SHOWN + 1])
+        more = len(results) > RESULTS_SHOWN
+        results = results[:RESULTS_SHOWN]
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "query": query,
+            "province": province,
+            "provinces": provinces,
+            "searched": searched,
+            "organisations": results,
+            "more": more,
+        },
+    )
 
 
+@require_GET
 def organisation_page(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = organisation_get_public(slug=slug)
+    return render(request, "portal/organisation.html", {"organisation": organisation})
+
+
+@require_GET
+def oss_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """The One Stop Service centre: the catalogue, each type with a link into the wizard, and
+    check results."""
     organisation = organisation_get_public(slug=slug)
     catalogue = catalogue_for_citizens(organisation=organisation)
     return render(
-        request,
-        "portal/organisation.html",
-        {"organisation": organisation, "catalogue": catalogue},
+        request, "portal/oss.html", {"organisation": organisation, "catalogue": catalogue}
     )
+
+
+@require_GET
+def logo(request: HttpRequest, slug: str) -> FileResponse:
+    """The organisation's emblem (public; other uploads are private and served elsewhere)."""
+    organisation = organisation_get_public(slug=slug)
+    content_type, _encoding = mimetypes.guess_type(organisation.logo.name or "")
+    if not organisation.logo or content_type not in LOGO_TYPES:
+        raise Http404  # never SVG or HTML from an upload: they could carry scripts
+    response = FileResponse(organisation.logo.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

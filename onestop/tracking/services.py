@@ -1,0 +1,112 @@
+"""What a citizen can do on the status page of a request they proved is theirs.
+
+Every status change goes through `cases.services.case_transition` with `Actor.CITIZEN`, so the
+workflow table decides what is allowed; these functions add the checks and records that belong
+to tracking (feedback) and translate the refusals into plain Thai."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from onestop.cases.models import Case, CaseEvent, EventKind
+from onestop.cases.services import NewFile, attachment_add, case_transition
+from onestop.cases.workflow import Actor, Status
+from onestop.core.errors import DomainError
+from onestop.tracking.models import Feedback, FeedbackKind
+from onestop.tracking.selectors import feedback_state
+
+log = logging.getLogger("onestop.tracking")
+
+
+def _require_status(case: Case, status: Status, message: str) -> None:
+    if case.status != status:
+        raise DomainError(message, code="wrong_status")
+
+
+def tracking_cancel(*, case: Case, reason: str) -> Case:
+    """Cancel a request that staff have not received yet."""
+    _require_status(case, Status.SUBMITTED, _("ยกเลิกได้เฉพาะคำร้องที่เจ้าหน้าที่ยังไม่ได้รับเรื่อง"))
+    if not reason.strip():
+        raise DomainError(_("กรุณาระบุเหตุผลที่ยกเลิก"), code="reason_required")
+    return case_transition(
+        case=case, to=Status.CANCELLED, actor_kind=Actor.CITIZEN, public_message=reason
+    )
+
+
+def tracking_add_information(*, case: Case, message: str, files: tuple[NewFile, ...] = ()) -> Case:
+    """Answer staff's request for more information: a message (and files) on the timeline, then
+    the request goes back to "in progress"."""
+    _require_status(case, Status.WAITING_CITIZEN, _("ส่งข้อมูลเพิ่มเติมได้เฉพาะเมื่อเจ้าหน้าที่ขอข้อมูลจากท่าน"))
+    if not message.strip():
+        raise DomainError(_("กรุณากรอกข้อมูลเพิ่มเติม"), code="message_required")
+    with transaction.atomic():
+        CaseEvent.objects.create(
+            case=case,
+            kind=EventKind.NOTE,
+            actor_kind=Actor.CITIZEN,
+            public_message=message.strip(),
+        )
+        for new_file in files:
+            attachment_add(case=case, new_file=new_file)
+        return case_transition(case=case, to=Status.IN_PROGRESS, actor_kind=Actor.CITIZEN)
+
+
+def _require_unanswered_completion(case: Case) -> None:
+    _require_status(case, Status.COMPLETED, _("ตอบได้เฉพาะคำร้องที่ดำเนินการแล้วเสร็จ"))
+    if feedback_state(case=case).answered_since_completion:
+        raise DomainError(_("ท่านได้ตอบเรื่องนี้แล้ว"), code="already_answered")
+
+
+def tracking_confirm_solved(*, case: Case) -> Feedback:
+    """The citizen confirms the problem is really solved."""
+    _require_unanswered_completion(case)
+    return Feedback.objects.create(
+        organisation_id=case.organisation_id, case=case, kind=FeedbackKind.SOLVED
+    )
+
+
+def tracking_report_not_solved(*, case: Case, reason: str) -> Case:
+    """The citizen says the problem is not solved: the request is reopened (back to "in
+    progress", the reason on the timeline for staff) and the answer is kept as feedback, which
+    counts against the organisation in its figures.
+
+    There is no notification system yet: the reopening is the timeline event staff see on the
+    request, and a warning in the "onestop.tracking" log."""
+    _require_unanswered_completion(case)
+    if not reason.strip():
+        raise DomainError(_("กรุณาระบุว่ายังมีปัญหาอะไร"), code="reason_required")
+    with transaction.atomic():
+        Feedback.objects.create(
+            organisation_id=case.organisation_id,
+            case=case,
+            kind=FeedbackKind.NOT_SOLVED,
+            comment=reason.strip(),
+        )
+        reopened = case_transition(
+            case=case, to=Status.IN_PROGRESS, actor_kind=Actor.CITIZEN, public_message=reason
+        )
+    log.warning(
+        "tracking reopened by citizen organisation=%s number=%s", case.organisation_id, case.number
+    )
+    return reopened
+
+
+def tracking_rate(*, case: Case, score: int, comment: str = "") -> Feedback:
+    """Rate the service from 1 to 5, once per request (a database constraint)."""
+    _require_status(case, Status.COMPLETED, _("ให้คะแนนได้เมื่อดำเนินการแล้วเสร็จ"))
+    if not 1 <= score <= 5:
+        raise DomainError(_("กรุณาเลือกคะแนน 1 ถึง 5"), code="score")
+    try:
+        with transaction.atomic():
+            return Feedback.objects.create(
+                organisation_id=case.organisation_id,
+                case=case,
+                kind=FeedbackKind.RATING,
+                score=score,
+                comment=comment.strip(),
+            )
+    except IntegrityError as exc:
+        raise DomainError(_("ท่านให้คะแนนคำร้องนี้แล้ว"), code="already_rated") from exc
