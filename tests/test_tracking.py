@@ -6,11 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from pathlib import Path
 from typing import Any
 from unittest import mock
 
-import polib
 import pytest
 from django.test import Client, RequestFactory, override_settings
 from django.utils import timezone
@@ -396,12 +394,3 @@ def test_the_timeline_shows_status_changes_and_public_messages_only(
     assert "กำลังดำเนินการ" in html and "รับเรื่อง" in html
     assert "ช่างจะเข้าไปเปลี่ยนหลอดไฟวันพรุ่งนี้" in html
     assert "ผู้ร้องโทรมาตามหลายครั้ง" not in html
-
-
-def test_the_english_catalogue_part_translates_every_entry() -> None:
-    root = Path(__file__).resolve().parent.parent
-    entries = polib.pofile(str(root / "locale/en/LC_MESSAGES/tracking.po.part"))
-    translated = {e.msgid: e.msgstr for e in entries}
-    assert all(translated.values())
-    assert translated["ตรวจสอบผลดำเนินการ"] == "Check results"
-    assert translated["เบอร์โทรศัพท์ 4 ตัวสุดท้าย"] == "Last 4 digits of your phone number"
