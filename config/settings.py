@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "onestop.catalog",
     "onestop.cases",
     "onestop.portal",
+    "onestop.eservice",
 ]
 
 MIDDLEWARE = [
@@ -202,3 +203,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# The citizen wizard's map (onestop.eservice): tile URL template, empty for no map (the place
+# step then works with the address fields only). OpenStreetMap's tiles need the attribution.
+ONESTOP_MAP_TILES_URL = env_str(
+    "ONESTOP_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+ONESTOP_MAP_ATTRIBUTION = env_str(
+    "ONESTOP_MAP_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+)

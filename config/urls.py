@@ -8,5 +8,6 @@ admin.site.index_title = "การจัดการแพลตฟอร์ม
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("", include("onestop.eservice.urls")),
     path("", include("onestop.portal.urls")),
 ]
