@@ -210,5 +210,6 @@ ONESTOP_MAP_TILES_URL = env_str(
     "ONESTOP_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 )
 ONESTOP_MAP_ATTRIBUTION = env_str(
-    "ONESTOP_MAP_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+    "ONESTOP_MAP_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
 )

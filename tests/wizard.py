@@ -15,7 +15,9 @@ def url(organisation: Organisation, step: str = "") -> str:
     return f"/{organisation.slug}/request/{step + '/' if step else ''}"
 
 
-def details_data(organisation: Organisation, type_key: str = "street-light", **overrides: Any) -> dict[str, Any]:
+def details_data(
+    organisation: Organisation, type_key: str = "street-light", **overrides: Any
+) -> dict[str, Any]:
     data: dict[str, Any] = {
         "request_type": request_type(organisation, type_key).pk,
         "subject": "แจ้งไฟฟ้าดับ",

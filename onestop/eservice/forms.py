@@ -4,7 +4,7 @@ onestop.cases.uploads; the messages are Thai and say which field and what to do.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -23,6 +23,9 @@ from onestop.catalog.models import Category, LocationRule, RequestType
 from onestop.core import addresses
 from onestop.core.identity import normalise_mobile, normalise_national_id
 from onestop.core.thaidigits import to_arabic_digits
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 SUBJECT_MAX = 200  # Case.subject
 DETAILS_MAX = 4000
@@ -47,7 +50,10 @@ class DetailsForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": _("เช่น แจ้งไฟฟ้าดับ, ขอตัดต้นไม้")}),
         error_messages={
             "required": _("กรุณากรอกหัวข้อเรื่อง เช่น แจ้งไฟฟ้าดับ"),
-            "max_length": _("หัวข้อเรื่องยาวได้ไม่เกิน %(limit_value)d ตัวอักษร (ตอนนี้ %(show_value)d ตัว) กรุณาย่อให้สั้นลง แล้วเขียนส่วนที่เหลือในรายละเอียด"),
+            "max_length": _(
+                "หัวข้อเรื่องยาวได้ไม่เกิน %(limit_value)d ตัวอักษร (ตอนนี้ %(show_value)d ตัว) "
+                "กรุณาย่อให้สั้นลง แล้วเขียนส่วนที่เหลือในรายละเอียด"
+            ),
         },
     )
     details = forms.CharField(
@@ -105,12 +111,14 @@ class DetailsForm(forms.Form):
     )
 
     def __init__(self, *args: Any, catalogue: list[Category], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, **{"label_suffix": "", **kwargs})
         self.catalogue = catalogue
         field = self.fields["request_type"]
         assert isinstance(field, forms.TypedChoiceField)
         field.choices = [
-            (t.pk, t.name) for category in catalogue for t in category.active_types  # type: ignore[attr-defined]
+            (t.pk, t.name)
+            for category in catalogue
+            for t in category.active_types  # type: ignore[attr-defined]
         ]
 
     def clean_subject(self) -> str:
@@ -123,7 +131,7 @@ class DetailsForm(forms.Form):
         return normalise_mobile(self.cleaned_data["phone"])
 
 
-def _optional(label: str, max_length: int, **attrs: str) -> forms.CharField:
+def _optional(label: _StrOrPromise, max_length: int, **attrs: str) -> forms.CharField:
     return forms.CharField(
         label=label,
         max_length=max_length,
@@ -162,7 +170,7 @@ class PlaceForm(forms.Form):
     subdistrict_code = forms.CharField(required=False, max_length=6, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, request_type: RequestType, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, **{"label_suffix": "", **kwargs})
         self.request_type = request_type
 
     def clean_latitude(self) -> Decimal | None:
@@ -215,9 +223,16 @@ class PlaceForm(forms.Form):
 
     @staticmethod
     def place(data: dict[str, Any]) -> Place:
-        fields = {name: data.get(name) for name in Place.__dataclass_fields__}
-        return Place(**{k: (v if v is not None or k in {"latitude", "longitude"} else "")
-                        for k, v in fields.items()})  # fmt: skip
+        def text(name: str) -> str:
+            return str(data.get(name) or "")
+
+        return Place(
+            house_no=text("house_no"), village_no=text("village_no"), village=text("village"),
+            soi=text("soi"), road=text("road"), subdistrict=text("subdistrict"),
+            district=text("district"), province=text("province"), postcode=text("postcode"),
+            subdistrict_code=text("subdistrict_code"), landmark=text("landmark"),
+            latitude=data.get("latitude"), longitude=data.get("longitude"),
+        )  # fmt: skip
 
 
 def _round(value: Decimal | None) -> Decimal | None:
@@ -231,7 +246,7 @@ class MultipleFileInput(forms.FileInput):
 class MultipleFileField(forms.FileField):
     widget = MultipleFileInput
 
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile[bytes]]:
         single = super().clean
         if isinstance(data, list | tuple):
             return [single(item, initial) for item in data if item]
@@ -262,15 +277,18 @@ class DocumentsForm(forms.Form):
     )
 
     def __init__(self, *args: Any, documents_already: int, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, **{"label_suffix": "", **kwargs})
         self.documents_already = documents_already
         self.new_files: list[NewFile] = []
 
-    def clean_documents(self) -> list[UploadedFile]:
-        uploaded: list[UploadedFile] = self.cleaned_data.get("documents") or []
+    def clean_documents(self) -> list[UploadedFile[bytes]]:
+        uploaded: list[UploadedFile[bytes]] = self.cleaned_data.get("documents") or []
         if self.documents_already + len(uploaded) > MAX_FILES:
             raise ValidationError(
-                _("แนบเอกสารได้ไม่เกิน %(limit)s ไฟล์ (แนบไว้แล้ว %(already)s ไฟล์) กรุณาเลือกเฉพาะไฟล์ที่จำเป็น")
+                _(
+                    "แนบเอกสารได้ไม่เกิน %(limit)s ไฟล์ (แนบไว้แล้ว %(already)s ไฟล์) "
+                    "กรุณาเลือกเฉพาะไฟล์ที่จำเป็น"
+                )
                 % {"limit": MAX_FILES, "already": self.documents_already},
                 code="too_many",
             )
@@ -290,14 +308,14 @@ class DocumentsForm(forms.Form):
             raise ValidationError(errors)
         return uploaded
 
-    def clean_id_card(self) -> UploadedFile | None:
-        item: UploadedFile | None = self.cleaned_data.get("id_card")
+    def clean_id_card(self) -> UploadedFile[bytes] | None:
+        item: UploadedFile[bytes] | None = self.cleaned_data.get("id_card")
         if item:
             self.new_files.append(validate_upload(item, kind=AttachmentKind.ID_CARD))
         return item
 
 
-def _display_name(item: UploadedFile) -> str:
+def _display_name(item: UploadedFile[bytes]) -> str:
     return sanitise_filename(item.name or "")
 
 

@@ -56,8 +56,10 @@ def _url(step: str, slug: str) -> str:
 def _step_context(step: str, organisation: Organisation, **extra: Any) -> dict[str, Any]:
     number = STEPS.index(step) + 1
     steps = [
-        {"number": i + 1, "title": str(STEP_TITLES[name]), "state": (
-            "done" if i + 1 < number else "current" if i + 1 == number else "todo")}
+        {"number": i + 1, "title": str(STEP_TITLES[name]),
+         "state": "done" if i + 1 < number else "current" if i + 1 == number else "todo",
+         # Finished steps link back to be edited, until the request is filed.
+         "url": _url(name, organisation.slug) if i + 1 < number and step != "done" else ""}
         for i, name in enumerate(STEPS)
     ]  # fmt: skip
     return {
@@ -113,8 +115,10 @@ def _after(step: str, organisation: Organisation, wizard: Wizard) -> HttpRespons
     if missing is None:
         return redirect(_url("review", organisation.slug))
     following = STEPS[STEPS.index(step) + 1]
-    if request_type is not None and following == "place" and (
-        request_type.location == LocationRule.NOT_ASKED
+    if (
+        request_type is not None
+        and following == "place"
+        and (request_type.location == LocationRule.NOT_ASKED)
     ):
         following = "documents"
     return redirect(_url(max(missing, following, key=STEPS.index), organisation.slug))
@@ -157,12 +161,14 @@ def details(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "eservice/details.html", context)
 
 
-def _details_initial(request: HttpRequest, organisation: Organisation, wizard: Wizard) -> dict[str, Any]:
+def _details_initial(
+    request: HttpRequest, organisation: Organisation, wizard: Wizard
+) -> dict[str, Any]:
     saved = wizard.details
     if saved:
         return {**saved, "request_type": wizard.type_id, "privacy": True,
                 "national_id": crypto.decrypt(saved["national_id"]),
-                "phone": "0" + saved["phone"][3:]}  # fmt: skip
+                "phone": _phone_display(saved["phone"])}  # fmt: skip
     chosen = request.GET.get("type", "")
     if chosen.isdigit():
         return {"request_type": request_type_get(organisation=organisation, pk=int(chosen)).pk}
@@ -262,10 +268,14 @@ def documents(request: HttpRequest, slug: str) -> HttpResponse:
             has_id_card = any(f.is_id_card for f in wizard.files)
             if request.POST.get("action") != "next":
                 if form.new_files:
-                    messages.success(request, _("แนบไฟล์แล้ว %(count)s ไฟล์") % {"count": len(form.new_files)})
+                    messages.success(
+                        request, _("แนบไฟล์แล้ว %(count)s ไฟล์") % {"count": len(form.new_files)}
+                    )
                 return redirect(_url("documents", slug))
             if request_type.id_card_required and not has_id_card:
-                form.add_error("id_card", _("คำร้องประเภทนี้ต้องแนบรูปบัตรประชาชน กรุณาถ่ายรูปด้านหน้าของบัตรแล้วแนบ"))
+                form.add_error(
+                    "id_card", _("คำร้องประเภทนี้ต้องแนบรูปบัตรประชาชน กรุณาถ่ายรูปด้านหน้าของบัตรแล้วแนบ")
+                )
             else:
                 wizard.set_documents_done()
                 return _after("documents", organisation, wizard)
@@ -297,13 +307,18 @@ def staged_file(request: HttpRequest, slug: str, file_id: str) -> FileResponse:
 
 
 # -- step 4 ------------------------------------------------------------------------------------
+def _phone_display(e164: str) -> str:
+    national = "0" + e164[3:]
+    return f"{national[:3]}-{national[3:6]}-{national[6:]}"
+
+
 def _summary(organisation: Organisation, wizard: Wizard) -> dict[str, Any]:
     saved = wizard.details
     return {
         "request_type": _request_type(organisation, wizard),
         "details": saved,
         "national_id_masked": mask_national_id(crypto.decrypt(saved["national_id"])),
-        "phone_display": "0" + saved["phone"][3:],
+        "phone_display": _phone_display(saved["phone"]),
         "phone_masked": mask_phone(saved["phone"]),
         "place": _place_from_session(wizard.place) if wizard.place else None,
         "files": wizard.files,
@@ -365,10 +380,13 @@ def _submit(request: HttpRequest, organisation: Organisation, wizard: Wizard) ->
             subject=saved["subject"],
             details=saved["details"],
             requester=Requester(
-                title=saved["title"], first_name=saved["first_name"],
-                last_name=saved["last_name"], national_id=crypto.decrypt(saved["national_id"]),
-                phone=saved["phone"], email=saved["email"],
-            ),  # fmt: skip
+                title=saved["title"],
+                first_name=saved["first_name"],
+                last_name=saved["last_name"],
+                national_id=crypto.decrypt(saved["national_id"]),
+                phone=saved["phone"],
+                email=saved["email"],
+            ),
             place=_place_from_session(wizard.place),
             files=wizard.read_files(),
             submission_key=wizard.submission_key,
@@ -404,7 +422,7 @@ def done(request: HttpRequest, slug: str) -> HttpResponse:
     case = _latest_done(request, organisation)
     tracking = links.tracking_url(organisation.slug, case.display_number)
     qr_svg = segno.make(tracking, error="m").svg_inline(
-        scale=4, border=2, title=_("คิวอาร์โค้ดสำหรับตรวจสอบผลคำร้อง"), omitsize=False
+        scale=4, border=2, title=_("คิวอาร์โค้ดสำหรับตรวจสอบผลคำร้อง"), omitsize=True
     )
     context = _step_context("done", organisation, case=case, tracking_url=tracking, qr_svg=qr_svg,
                             id_card_kind=AttachmentKind.ID_CARD)  # fmt: skip
