@@ -48,6 +48,19 @@ def request_document_is_built() -> bool:
     return True
 
 
+def fill_step_one(page: Any, type_label: str, subject: str) -> None:
+    page.get_by_label(type_label).check()
+    page.get_by_label("หัวข้อเรื่อง").fill(subject)
+    page.get_by_label("ระบุรายละเอียด").fill("ไฟส่องสว่างหน้าบ้านเลขที่ 12/3 ดับมาสามคืนแล้ว")
+    page.get_by_label("คำนำหน้า").fill("นาง")
+    page.get_by_label("ชื่อ", exact=True).fill("มาลี")
+    page.get_by_label("นามสกุล").fill("ศรีสุข")
+    page.get_by_label("หมายเลขบัตรประชาชน 13 หลัก").fill(valid_national_id())
+    page.get_by_label("เบอร์โทรศัพท์มือถือ").fill("081 234 5678")
+    page.locator("#id_privacy").check()
+    page.get_by_role("button", name="ต่อไป").click()
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_a_citizen_files_a_request_on_a_phone_from_start_to_number(
@@ -62,16 +75,7 @@ def test_a_citizen_files_a_request_on_a_phone_from_start_to_number(
     assert phone.evaluate("document.activeElement.id") == "error-summary"
     check_page(phone, "1-details-errors")
 
-    phone.get_by_label("ไฟฟ้าสาธารณะ").check()
-    phone.get_by_label("หัวข้อเรื่อง").fill("แจ้งไฟฟ้าดับหน้าบ้าน")
-    phone.get_by_label("ระบุรายละเอียด").fill("ไฟส่องสว่างหน้าบ้านเลขที่ 12/3 ดับมาสามคืนแล้ว")
-    phone.get_by_label("คำนำหน้า").fill("นาง")
-    phone.get_by_label("ชื่อ", exact=True).fill("มาลี")
-    phone.get_by_label("นามสกุล").fill("ศรีสุข")
-    phone.get_by_label("หมายเลขบัตรประชาชน 13 หลัก").fill(valid_national_id())
-    phone.get_by_label("เบอร์โทรศัพท์มือถือ").fill("081 234 5678")
-    phone.locator("#id_privacy").check()
-    phone.get_by_role("button", name="ต่อไป").click()
+    fill_step_one(phone, "ไฟฟ้าสาธารณะ", "แจ้งไฟฟ้าดับหน้าบ้าน")
 
     assert "ขั้นตอนที่ 2 จาก 5" in phone.content()
     assert phone.get_by_label("อำเภอ/เขต").input_value() == "วังเจ้า"
@@ -152,3 +156,25 @@ def test_the_wizard_works_without_javascript(
         assert Case.objects.get().display_number in page.locator("#case-number").inner_text()
     finally:
         context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_pin_on_the_map_or_my_location_fills_the_coordinates(
+    phone: Any, live_server: Any, org_a: Organisation, settings: Any
+) -> None:
+    # A local image stands in for the map tiles: tests never reach the internet.
+    settings.ONESTOP_MAP_TILES_URL = live_server.url + "/static/vendor/leaflet/images/layers.png?{z}"
+    phone.context.grant_permissions(["geolocation"])
+    phone.context.set_geolocation({"latitude": 16.8734, "longitude": 99.0854})
+    phone.goto(phone.base + "/wangchao/request/")
+    fill_step_one(phone, "ไฟฟ้าสาธารณะ", "แจ้งไฟฟ้าดับ")
+    phone.wait_for_selector("#map.leaflet-container")
+    phone.locator("#map").click(position={"x": 150, "y": 120})
+    assert phone.get_by_label("ละติจูด").input_value() != ""
+    phone.get_by_role("button", name="ใช้ตำแหน่งปัจจุบันของฉัน").click()
+    phone.wait_for_function("document.getElementById('id_latitude').value === '16.873400'")
+    assert phone.get_by_label("ลองจิจูด").input_value() == "99.085400"
+    check_page(phone, "2-place-map")
+    phone.get_by_role("button", name="ต่อไป").click()
+    assert "ขั้นตอนที่ 3 จาก 5" in phone.content()

@@ -69,14 +69,14 @@ def subdistrict_by_code(code: str) -> Subdistrict | None:
 
 
 def subdistricts_in(*, district_code: str = "", province_code: str = "") -> list[Subdistrict]:
-    """The subdistricts of a district (or, without one, of a province), by name."""
+    """The subdistricts of a district (or, without one, of a province), in DOPA code order."""
     found = [
         s
         for s in _subdistricts()
         if (not district_code or s.district_code == district_code)
         and (not province_code or s.province_code == province_code)
     ]
-    return sorted(found, key=lambda s: (s.district, s.name))
+    return sorted(found, key=lambda s: s.code)
 
 
 def subdistrict_find(*, name: str, district: str = "", province: str = "") -> list[Subdistrict]:

@@ -396,6 +396,13 @@ def _submit(request: HttpRequest, organisation: Organisation, wizard: Wizard) ->
                                 **_summary(organisation, wizard))  # fmt: skip
         return render(request, "eservice/review.html", context, status=400)
     except (DatabaseError, OSError):
+        # A concurrent post with the same key may have filed it (and removed the staged files).
+        existing = case_get_by_submission_key(
+            organisation=organisation, submission_key=wizard.submission_key
+        )
+        if existing is not None:
+            wizard.finish(existing.number)
+            return redirect(_url("done", organisation.slug))
         logger.exception("eservice: saving a request failed (%s)", organisation.slug)
         context = _step_context("review", organisation, problem="save")
         return render(request, "eservice/error.html", context, status=503)
