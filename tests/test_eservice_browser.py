@@ -72,7 +72,7 @@ def test_a_citizen_files_a_request_on_a_phone_from_start_to_number(
 
     # An error state first: nothing filled in. The summary gets the focus and links the fields.
     phone.get_by_role("button", name="ต่อไป").click()
-    assert phone.evaluate("document.activeElement.id") == "error-summary"
+    phone.wait_for_function("document.activeElement.id === 'error-summary'", timeout=5000)
     check_page(phone, "1-details-errors")
 
     fill_step_one(phone, "ไฟฟ้าสาธารณะ", "แจ้งไฟฟ้าดับหน้าบ้าน")
@@ -88,9 +88,18 @@ def test_a_citizen_files_a_request_on_a_phone_from_start_to_number(
 
     assert "ขั้นตอนที่ 3 จาก 5" in phone.content()
     check_page(phone, "3-documents")
+    svg = tmp_path / "แผนที่.svg"
+    svg.write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
+    phone.locator("#id_documents").set_input_files(str(svg))
+    phone.get_by_role("button", name="แนบไฟล์และเลือกเพิ่ม").click()
+    assert "ไฟล์ “แผนที่.svg”" in phone.locator("#error-summary").inner_text()
+    check_page(phone, "3-documents-error")
     photo = tmp_path / "ไฟดับ.jpg"
     photo.write_bytes(jpeg_bytes(1200, 900, gps=True))
     phone.locator("#id_documents").set_input_files(str(photo))
+    phone.get_by_role("button", name="แนบไฟล์และเลือกเพิ่ม").click()
+    assert "ไฟดับ.jpg" in phone.locator(".files").inner_text()
+    check_page(phone, "3-documents-uploaded")
     phone.get_by_role("button", name="ต่อไป").click()
 
     assert "ขั้นตอนที่ 4 จาก 5" in phone.content()
