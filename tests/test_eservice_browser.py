@@ -24,6 +24,9 @@ def check_page(page: Any, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"wizard-{name}.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], name
+    page.set_viewport_size({"width": 320, "height": PHONE["height"]})  # the smallest phones
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320, f"{name} at 320 px"
+    page.set_viewport_size(PHONE)
     violations = axe_violations(page)
     assert violations == [], f"{name}: {describe(violations)}"
 
@@ -173,7 +176,9 @@ def test_a_pin_on_the_map_or_my_location_fills_the_coordinates(
     phone: Any, live_server: Any, org_a: Organisation, settings: Any
 ) -> None:
     # A local image stands in for the map tiles: tests never reach the internet.
-    settings.ONESTOP_MAP_TILES_URL = live_server.url + "/static/vendor/leaflet/images/layers.png?{z}"
+    settings.ONESTOP_MAP_TILES_URL = (
+        live_server.url + "/static/vendor/leaflet/images/layers.png?{z}"
+    )
     phone.context.grant_permissions(["geolocation"])
     phone.context.set_geolocation({"latitude": 16.8734, "longitude": 99.0854})
     phone.goto(phone.base + "/wangchao/request/")

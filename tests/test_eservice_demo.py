@@ -65,7 +65,9 @@ def test_staged_files_of_abandoned_wizards_are_cleared(org_a: Organisation) -> N
     client = Client()
     client.post(url(org_a), details_data(org_a))
     fill_place(client, org_a)
-    client.post(url(org_a, "documents"), {"documents": [upload("a.jpg", jpeg_bytes())], "action": "upload"})
+    client.post(
+        url(org_a, "documents"), {"documents": [upload("a.jpg", jpeg_bytes())], "action": "upload"}
+    )
     staged = Path(settings.MEDIA_ROOT, wizard_state(client, org_a)["files"][0]["path"])
     assert staged.exists()
     out = io.StringIO()
