@@ -419,3 +419,17 @@ def test_a_session_that_expired_mid_wizard_goes_back_to_step_one_with_a_message(
 
 def test_an_unknown_organisation_is_not_found(client: Client, org_a: Organisation) -> None:
     assert client.get("/no-such-place/request/").status_code == 404
+
+
+def test_an_upload_larger_than_all_files_together_is_refused_before_it_is_read(
+    client: Client, org_a: Organisation
+) -> None:
+    _at_documents(client, org_a)
+    client.handler.enforce_csrf_checks = True  # as in production, where the body holds the token
+    assert client.post(url(org_a, "documents"), {"action": "next"}).status_code == 403
+    response = client.post(
+        url(org_a, "documents"), {"action": "next"}, CONTENT_LENGTH=str(200 * 1024 * 1024)
+    )
+    assert response.status_code == 200
+    assert "ไฟล์ที่ส่งมารวมกันใหญ่เกินไป" in response.content.decode()
+    assert not wizard_state(client, org_a).get("documents_done")

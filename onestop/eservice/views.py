@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from onestop.cases.models import AttachmentKind, Case
@@ -100,6 +101,8 @@ def _go_to_missing(
 ) -> HttpResponse | None:
     """A redirect to the first step not done before `current`, or None to stay."""
     if not wizard.started or not wizard.details:
+        if current == "review" and request.method == "GET" and wizard.done_numbers():
+            return redirect(_url("done", organisation.slug))  # "back" after filing
         return _restart(request, organisation)
     missing = wizard.first_missing_step(_request_type(organisation, wizard))
     if missing is not None and STEPS.index(missing) < STEPS.index(current):
@@ -246,8 +249,18 @@ def address_lookup(request: HttpRequest, slug: str) -> JsonResponse:
 
 # -- step 3 ------------------------------------------------------------------------------------
 @never_cache
+@csrf_exempt  # only so that an oversized post is refused before the body is read; see below
 @require_http_methods(["GET", "POST"])
 def documents(request: HttpRequest, slug: str) -> HttpResponse:
+    """Step 3. CSRF middleware would read (and store) the whole body to find its token, so the
+    size is checked first; every post that is acted on goes through `csrf_protect`."""
+    too_large = request.method == "POST" and _upload_too_large(request)
+    if too_large:
+        return _documents(request, slug, too_large=True)  # the body is never read
+    return csrf_protect(_documents)(request, slug)
+
+
+def _documents(request: HttpRequest, slug: str, *, too_large: bool = False) -> HttpResponse:
     organisation = organisation_get_public(slug=slug)
     wizard = Wizard(request.session, slug)
     if (response := _go_to_missing(request, organisation, wizard, "documents")) is not None:
@@ -256,7 +269,12 @@ def documents(request: HttpRequest, slug: str) -> HttpResponse:
     assert request_type is not None
     already = sum(1 for f in wizard.files if not f.is_id_card)
     form = DocumentsForm(documents_already=already)
-    if request.method == "POST":
+    if too_large:
+        form = DocumentsForm({}, {}, documents_already=already)
+        form.is_valid()
+        form.add_error(None, _("ไฟล์ที่ส่งมารวมกันใหญ่เกินไป กรุณาแนบทีละไฟล์ ไฟล์ละไม่เกิน %(mb)s MB")
+                       % {"mb": MAX_FILE_BYTES // (1024 * 1024)})  # fmt: skip
+    elif request.method == "POST":
         if remove := request.POST.get("remove"):
             wizard.remove_file(remove)
             messages.info(request, _("ลบไฟล์แล้ว"))
@@ -285,6 +303,15 @@ def documents(request: HttpRequest, slug: str) -> HttpResponse:
         room_left=max(0, MAX_FILES - already),
     )  # fmt: skip
     return render(request, "eservice/documents.html", context)
+
+
+def _upload_too_large(request: HttpRequest) -> bool:
+    """Refuse a body larger than every allowed file together, before Django reads any of it."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return True
+    return length > (MAX_FILES + 1) * MAX_FILE_BYTES + 1024 * 1024
 
 
 @never_cache
