@@ -433,3 +433,12 @@ def test_an_upload_larger_than_all_files_together_is_refused_before_it_is_read(
     assert response.status_code == 200
     assert "ไฟล์ที่ส่งมารวมกันใหญ่เกินไป" in response.content.decode()
     assert not wizard_state(client, org_a).get("documents_done")
+
+
+def test_markup_typed_by_a_citizen_is_shown_as_text(client: Client, org_a: Organisation) -> None:
+    fill_details(client, org_a, subject="<script>alert(1)</script>", first_name="<b>มาลี</b>")
+    fill_place(client, org_a, landmark='"><img src=x onerror=alert(1)>')
+    fill_documents(client, org_a)
+    page = client.get(url(org_a, "review")).content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+    assert "<img src=x" not in page and "<b>มาลี</b>" not in page

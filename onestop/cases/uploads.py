@@ -163,8 +163,11 @@ def _reencode_image(content: bytes, content_type: str, kind: AttachmentKind) -> 
             upright = ImageOps.exif_transpose(image)
         except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
             raise broken from None
-        upright.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE), Image.Resampling.LANCZOS)
-        return _encode(upright, content_type)
+        try:
+            upright.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE), Image.Resampling.LANCZOS)
+            return _encode(upright, content_type)
+        except (OSError, ValueError):  # an unusual pixel mode we cannot convert
+            raise broken from None
 
 
 def _encode(image: Image.Image, content_type: str) -> tuple[bytes, str]:
