@@ -69,6 +69,8 @@ def fill_step_one(page: Any, type_label: str, subject: str) -> None:
 def test_a_citizen_files_a_request_on_a_phone_from_start_to_number(
     phone: Any, org_a: Organisation, tmp_path: Path
 ) -> None:
+    phone.goto(phone.base + "/wangchao/request/privacy/")
+    check_page(phone, "0-privacy")
     phone.goto(phone.base + "/wangchao/request/")
     assert "ขั้นตอนที่ 1 จาก 5" in phone.content()
     check_page(phone, "1-details")
@@ -112,6 +114,9 @@ def test_a_citizen_files_a_request_on_a_phone_from_start_to_number(
         timeout=5000,
     )
     check_page(phone, "4-review")
+    phone.goto(phone.base + "/wangchao/request/confirm/")  # what browsers without JS get
+    check_page(phone, "4-confirm-page")
+    phone.go_back()
     phone.get_by_role("button", name="ส่งเรื่อง").click()
     dialog = phone.get_by_role("dialog")
     assert dialog.is_visible()
