@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "onestop.cases",
     "onestop.portal",
     "onestop.tracking",
+    "onestop.eservice",
 ]
 
 MIDDLEWARE = [
@@ -196,8 +197,7 @@ if ONESTOP_TRUSTED_PROXY_COUNT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Content Security Policy: scripts only from this site or with the page's nonce
-# (`<script nonce="{{ csp_nonce }}">`); map tiles are the only images from elsewhere.
-ONESTOP_MAP_TILES = env_str("ONESTOP_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+# (`<script nonce="{{ csp_nonce }}">`); images from https (map tiles, ONESTOP_MAP_TILES_URL).
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
@@ -229,3 +229,13 @@ ONESTOP_TRACKING_NUMBER_LIMIT = env_int("ONESTOP_TRACKING_NUMBER_LIMIT", 5)
 ONESTOP_TRACKING_IP_LIMIT = env_int("ONESTOP_TRACKING_IP_LIMIT", 30)
 ONESTOP_TRACKING_WINDOW_MINUTES = env_int("ONESTOP_TRACKING_WINDOW_MINUTES", 15)
 ONESTOP_TRACKING_SESSION_MINUTES = env_int("ONESTOP_TRACKING_SESSION_MINUTES", 30)
+
+# The citizen wizard's map (onestop.eservice): tile URL template, empty for no map (the place
+# step then works with the address fields only). OpenStreetMap's tiles need the attribution.
+ONESTOP_MAP_TILES_URL = env_str(
+    "ONESTOP_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+ONESTOP_MAP_ATTRIBUTION = env_str(
+    "ONESTOP_MAP_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+)

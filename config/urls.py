@@ -9,5 +9,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("onestop.tracking.urls")),
+    path("", include("onestop.eservice.urls")),
     path("", include("onestop.portal.urls")),
 ]

@@ -34,3 +34,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     }
 
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="onestop-static-"))
+
+ONESTOP_MAP_TILES_URL = ""  # no map tiles from the internet in tests

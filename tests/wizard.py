@@ -1,0 +1,85 @@
+"""Helpers for driving the request wizard through Django's test client."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.test import Client
+
+from onestop.organisations.models import Organisation
+from tests.factories import request_type, valid_national_id
+from tests.uploadfiles import jpeg_bytes, upload
+
+
+def url(organisation: Organisation, step: str = "") -> str:
+    return f"/{organisation.slug}/request/{step + '/' if step else ''}"
+
+
+def details_data(
+    organisation: Organisation, type_key: str = "street-light", **overrides: Any
+) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "request_type": request_type(organisation, type_key).pk,
+        "subject": "แจ้งไฟฟ้าดับ",
+        "details": "ไฟส่องสว่างหน้าบ้านดับมาสามคืนแล้ว",
+        "title": "นาง",
+        "first_name": "มาลี",
+        "last_name": "ศรีสุข",
+        "national_id": valid_national_id(),
+        "phone": "081-234-5678",
+        "email": "",
+        "privacy": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+PLACE = {
+    "house_no": "12/3",
+    "village_no": "4",
+    "road": "พหลโยธิน",
+    "subdistrict": "เชียงทอง",
+    "district": "วังเจ้า",
+    "province": "ตาก",
+    "postcode": "",
+    "landmark": "หน้าวัด",
+    "action": "next",
+}
+
+
+def fill_details(client: Client, organisation: Organisation, **overrides: Any) -> None:
+    response = client.post(url(organisation), details_data(organisation, **overrides))
+    assert response.status_code == 302, response.content.decode()
+
+
+def fill_place(client: Client, organisation: Organisation, **overrides: Any) -> None:
+    response = client.post(url(organisation, "place"), {**PLACE, **overrides})
+    assert response.status_code == 302, response.content.decode()
+
+
+def fill_documents(client: Client, organisation: Organisation, *files: Any, **extra: Any) -> None:
+    data: dict[str, Any] = {"action": "next", **extra}
+    if files:
+        data["documents"] = list(files)
+    response = client.post(url(organisation, "documents"), data)
+    assert response.status_code == 302, response.content.decode()
+
+
+def to_review(client: Client, organisation: Organisation, type_key: str = "street-light") -> None:
+    fill_details(client, organisation, type_key=type_key)
+    fill_place(client, organisation)
+    fill_documents(client, organisation, upload("ไฟดับ.jpg", jpeg_bytes(gps=True), "image/jpeg"))
+
+
+def wizard_state(client: Client, organisation: Organisation) -> dict[str, Any]:
+    state: dict[str, Any] = client.session.get(f"eservice:{organisation.slug}") or {}
+    return state
+
+
+def submission_key(client: Client, organisation: Organisation) -> str:
+    return str(wizard_state(client, organisation)["submission_key"])
+
+
+def confirm(client: Client, organisation: Organisation, key: str | None = None) -> Any:
+    key = key if key is not None else submission_key(client, organisation)
+    return client.post(url(organisation, "confirm"), {"submission_key": key})
