@@ -6,6 +6,7 @@ there), and mark tests `@pytest.mark.browser`."""
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -80,3 +81,14 @@ def describe(violations: list[dict[str, Any]]) -> str:
     return "\n".join(
         f"{v['id']}: {v['help']} -> {[n['target'] for n in v['nodes']][:5]}" for v in violations
     )
+
+
+def wait_until(page: Any, expression: str, *, timeout: float = 5.0) -> None:
+    """Wait until the JavaScript `expression` is true in the page. Playwright's own
+    wait_for_function evaluates strings with eval, which the pages' CSP (rightly) refuses; this
+    polls through the devtools protocol instead."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        page.wait_for_timeout(50)

@@ -11,7 +11,7 @@ from django.conf import settings
 
 from onestop.cases.models import Case
 from onestop.organisations.models import Organisation
-from tests.browser import PHONE, axe_violations, describe
+from tests.browser import PHONE, axe_violations, describe, wait_until
 from tests.conftest import require_tool
 from tests.factories import valid_national_id
 from tests.uploadfiles import jpeg_bytes
@@ -77,7 +77,7 @@ def test_a_citizen_files_a_request_on_a_phone_from_start_to_number(
 
     # An error state first: nothing filled in. The summary gets the focus and links the fields.
     phone.get_by_role("button", name="ต่อไป").click()
-    phone.wait_for_function("document.activeElement.id === 'error-summary'", timeout=5000)
+    wait_until(phone, "document.activeElement.id === 'error-summary'")
     check_page(phone, "1-details-errors")
 
     fill_step_one(phone, "ไฟฟ้าสาธารณะ", "แจ้งไฟฟ้าดับหน้าบ้าน")
@@ -87,7 +87,7 @@ def test_a_citizen_files_a_request_on_a_phone_from_start_to_number(
     phone.get_by_label("บ้านเลขที่").fill("12/3")
     phone.get_by_label("ตำบล/แขวง").fill("นาโบสถ์")
     phone.get_by_label("ตำบล/แขวง").dispatch_event("change")
-    phone.wait_for_function("document.getElementById('id_postcode').value === '63180'")
+    wait_until(phone, "document.getElementById('id_postcode').value === '63180'")
     check_page(phone, "2-place")
     phone.get_by_role("button", name="ต่อไป").click()
 
@@ -108,10 +108,10 @@ def test_a_citizen_files_a_request_on_a_phone_from_start_to_number(
     phone.get_by_role("button", name="ต่อไป").click()
 
     assert "ขั้นตอนที่ 4 จาก 5" in phone.content()
-    phone.wait_for_function(
+    wait_until(
+        phone,
         "[...document.querySelectorAll('.thumbs img')]"
         ".every(i => i.complete && i.naturalWidth > 0)",
-        timeout=5000,
     )
     check_page(phone, "4-review")
     phone.goto(phone.base + "/wangchao/request/confirm/")  # what browsers without JS get
@@ -192,7 +192,7 @@ def test_a_pin_on_the_map_or_my_location_fills_the_coordinates(
     phone.locator("#map").click(position={"x": 150, "y": 120})
     assert phone.get_by_label("ละติจูด").input_value() != ""
     phone.get_by_role("button", name="ใช้ตำแหน่งปัจจุบันของฉัน").click()
-    phone.wait_for_function("document.getElementById('id_latitude').value === '16.873400'")
+    wait_until(phone, "document.getElementById('id_latitude').value === '16.873400'")
     assert phone.get_by_label("ลองจิจูด").input_value() == "99.085400"
     check_page(phone, "2-place-map")
     phone.get_by_role("button", name="ต่อไป").click()

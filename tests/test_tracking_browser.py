@@ -14,7 +14,7 @@ from onestop.cases.services import NewFile, attachment_add, case_transition
 from onestop.cases.workflow import Actor, Status
 from onestop.organisations.models import Organisation
 from onestop.tracking.models import Feedback, FeedbackKind
-from tests.browser import axe_violations, describe
+from tests.browser import axe_violations, describe, wait_until
 from tests.factories import make_case
 
 SHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "tracking"
@@ -97,13 +97,7 @@ def test_a_citizen_follows_their_request_from_the_home_page_to_a_rating(
     phone.reload()
     assert phone.locator(".status-badge").inner_text() == "ดำเนินการแล้วเสร็จ"
     phone.locator(".photos img").scroll_into_view_if_needed()
-    # Polled from here: wait_for_function would need eval, which the page's CSP refuses.
-    photo = phone.locator(".photos img")
-    for _ in range(50):
-        if photo.evaluate("img => img.complete && img.naturalWidth") == 320:
-            break
-        phone.wait_for_timeout(100)
-    assert photo.evaluate("img => img.naturalWidth") == 320
+    wait_until(phone, "document.querySelector('.photos img').naturalWidth === 320")
     looks_right(phone, "09-status-completed")
 
     phone.get_by_role("button", name="แก้ไขแล้ว").click()

@@ -8,7 +8,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from onestop.cases import numbering
+from onestop.cases import numbering, uploads
 from onestop.cases.models import AttachmentKind
 from onestop.cases.services import NewFile
 from onestop.core.thaidigits import to_arabic_digits
@@ -89,39 +89,14 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-MAX_FILES = 3
-MAX_FILE_SIZE = 5 * 1024 * 1024
-_SIGNATURES = (
-    (b"\xff\xd8\xff", "jpg", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "png", "image/png"),
-    (b"%PDF-", "pdf", "application/pdf"),
-)
-
-
 def _validate_files(files: list[UploadedFile[Any]]) -> tuple[NewFile, ...]:
-    """TO BE REPLACED after merge by `onestop.cases.uploads.validate_upload` (the wizard's
-    validation). Until then: at most 3 files of at most 5 MB, each a JPEG, PNG or PDF by its
-    content (the name and the browser's content type are not trusted)."""
-    if len(files) > MAX_FILES:
-        raise forms.ValidationError(_("แนบได้ไม่เกิน 3 ไฟล์"))
-    result = []
-    for upload in files:
-        if upload.size is None or upload.size > MAX_FILE_SIZE:
-            raise forms.ValidationError(_("ไฟล์ใหญ่เกิน 5 MB"))
-        content = upload.read()
-        match = next((s for s in _SIGNATURES if content.startswith(s[0])), None)
-        if match is None:
-            raise forms.ValidationError(_("แนบได้เฉพาะไฟล์รูปภาพ JPG, PNG หรือ PDF"))
-        result.append(
-            NewFile(
-                content=content,
-                original_name=upload.name or "file",
-                content_type=match[2],
-                extension=match[1],
-                kind=AttachmentKind.DOCUMENT,
-            )
+    """The wizard's checks (`onestop.cases.uploads`): type from the content, images re-encoded
+    without EXIF, bombs and active PDFs refused, the same limits."""
+    if len(files) > uploads.MAX_FILES:
+        raise forms.ValidationError(
+            _("แนบได้ไม่เกิน %(count)s ไฟล์") % {"count": uploads.MAX_FILES}, code="too_many"
         )
-    return tuple(result)
+    return tuple(uploads.validate_upload(f, kind=AttachmentKind.DOCUMENT) for f in files)
 
 
 class AddInformationForm(Form):
@@ -135,7 +110,7 @@ class AddInformationForm(Form):
     attachments = MultipleFileField(
         label=_("ไฟล์ประกอบ (ถ้ามี)"),
         required=False,
-        help_text=_("รูปภาพ JPG, PNG หรือ PDF ไม่เกิน 3 ไฟล์ ไฟล์ละไม่เกิน 5 MB"),
+        help_text=_("รูปภาพ JPG, PNG, WebP หรือ PDF ไม่เกิน 5 ไฟล์ ไฟล์ละไม่เกิน 10 MB"),
     )
 
     def clean_attachments(self) -> tuple[NewFile, ...]:
