@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "onestop.catalog",
     "onestop.cases",
     "onestop.portal",
+    "onestop.documents",
 ]
 
 MIDDLEWARE = [

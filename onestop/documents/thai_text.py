@@ -1,0 +1,159 @@
+"""Thai line breaking for fpdf2.
+
+Thai is written without spaces between words, so fpdf2's own wrapping (which breaks at spaces)
+cuts Thai words in half. Here a line may end only between words, as found by PyThaiNLP's
+dictionary tokenizer `newmm` (its dictionary ships in the package: nothing is downloaded).
+
+Rules, in order:
+1. A run of non-Thai characters without spaces (a number, an English word, a phone number, a
+   URL) is one word.
+2. Characters that may not start a line (`ๆ`, `ฯ`, closing brackets and punctuation) stick to
+   the word before; opening brackets and quotes stick to the word after.
+3. A word wider than the whole line (a very long name, a URL) is broken between Thai character
+   clusters (TCC), so a vowel or tone mark never leaves its consonant.
+Lines are measured with the PDF's current font and shaping, so they never exceed the width."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+from pythainlp.tokenize import tcc, word_tokenize
+
+_THAI = re.compile(r"[\u0E00-\u0E7F]")
+_SPACE = re.compile(r"(\s+)")
+_NO_LINE_START = frozenset("ๆฯ)]}>»”’.,:;!?%、")
+_NO_LINE_END = frozenset("([{<«“‘")
+
+
+def _is_thai(text: str) -> bool:
+    return bool(_THAI.search(text))
+
+
+@lru_cache(maxsize=4096)
+def _words_of_chunk(chunk: str) -> tuple[str, ...]:
+    """The words of a run of text without whitespace (rules 1 and 2)."""
+    if not _is_thai(chunk):
+        return (chunk,)
+    words: list[str] = []
+    for token in word_tokenize(chunk, engine="newmm", keep_whitespace=False):
+        if words and not _is_thai(token) and not _is_thai(words[-1]):
+            words[-1] += token  # "081" "-" "234" → "081-234"
+        elif words and (token[0] in _NO_LINE_START or words[-1][-1] in _NO_LINE_END):
+            words[-1] += token
+        else:
+            words.append(token)
+    return tuple(words)
+
+
+def words(text: str) -> list[str]:
+    """`text` (one paragraph) as words and whitespace runs, in order; joined they give `text`."""
+    result: list[str] = []
+    for piece in _SPACE.split(text):
+        if not piece:
+            continue
+        if piece.isspace():
+            result.append(piece)
+        else:
+            result.extend(_words_of_chunk(piece))
+    return result
+
+
+def _clusters(word: str) -> list[str]:
+    """The smallest pieces a word may be cut into (rule 3): Thai character clusters, and single
+    characters elsewhere, each with its combining marks."""
+    if _is_thai(word):
+        pieces: list[str] = tcc.segment(word)
+    else:
+        pieces = list(word)
+    clusters: list[str] = []
+    for piece in pieces:
+        if clusters and unicodedata.category(piece[0]) in {"Mn", "Mc", "Me"}:
+            clusters[-1] += piece
+        else:
+            clusters.append(piece)
+    return clusters
+
+
+def _fits(pdf: FPDF, text: str, width: float) -> bool:
+    return pdf.get_string_width(text) <= width
+
+
+def _wrap_paragraph(pdf: FPDF, paragraph: str, width: float) -> list[str]:
+    lines: list[str] = []
+    current = ""
+    for token in words(paragraph):
+        if token.isspace():
+            if current:  # a space never starts a line; at the end of one it is dropped
+                current += " "
+            continue
+        if _fits(pdf, current + token, width):
+            current += token
+            continue
+        if _fits(pdf, token, width):
+            if current.strip():
+                lines.append(current.rstrip())
+            current = token
+            continue
+        # Wider than a whole line: fill the rest of this line, then cut between clusters
+        # (a single cluster wider than the line stays whole).
+        for cluster in _clusters(token):
+            if current.strip() and not _fits(pdf, current + cluster, width):
+                lines.append(current.rstrip())
+                current = ""
+            current += cluster
+    if current.strip() or not lines:
+        lines.append(current.rstrip())
+    return lines
+
+
+def wrap_thai(pdf: FPDF, text: str, width: float) -> list[str]:
+    """`text` as lines no wider than `width` (user units) in the PDF's current font, broken at
+    word boundaries. Line breaks in `text` are kept; an empty paragraph gives an empty line."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        lines.extend(_wrap_paragraph(pdf, paragraph.strip(), width))
+    return lines
+
+
+def write_lines(
+    pdf: FPDF,
+    lines: list[str],
+    *,
+    x: float,
+    width: float,
+    line_height: float,
+    align: str = "L",
+) -> None:
+    """Write lines already wrapped to `width`, one cell each, continuing on a new page when the
+    page is full (fpdf2's automatic page break keeps `x`)."""
+    margin, pdf.c_margin = pdf.c_margin, 0  # the measured width is exactly the cell's
+    try:
+        for line in lines:
+            pdf.set_x(x)
+            pdf.cell(width, line_height, line, align=align, new_x=XPos.LEFT, new_y=YPos.NEXT)
+    finally:
+        pdf.c_margin = margin
+
+
+def write_paragraph(
+    pdf: FPDF,
+    text: str,
+    *,
+    width: float | None = None,
+    line_height: float | None = None,
+    x: float | None = None,
+    align: str = "L",
+) -> int:
+    """Write `text` wrapped at Thai word boundaries from the current position (or `x`) in a box
+    `width` wide (default: to the right margin). Returns the number of lines written."""
+    left = pdf.get_x() if x is None else x
+    box = width if width is not None else pdf.w - pdf.r_margin - left
+    height = line_height if line_height is not None else pdf.font_size * 1.5
+    lines = wrap_thai(pdf, text, box)
+    write_lines(pdf, lines, x=left, width=box, line_height=height, align=align)
+    return len(lines)

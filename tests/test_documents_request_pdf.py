@@ -1,0 +1,178 @@
+"""The request document (เอกสารคำร้อง): what a citizen and the office read on it, and what must
+never be on it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+
+from onestop.cases.models import AttachmentKind, Case
+from onestop.cases.services import NewFile
+from onestop.core.links import tracking_url
+from onestop.core.thaidate import buddhist_year
+from onestop.documents.pdf import request_document_pdf
+from onestop.organisations.models import Organisation
+from tests.documents_helpers import comparable, page_images, pdf_text, qr_texts
+from tests.factories import make_case
+
+NATIONAL_ID = "1101700230708"
+PHONE = "0812345678"
+
+
+@pytest.fixture
+def case(org_a: Organisation) -> Case:
+    org_a.address = "999 หมู่ 1 ถนนพหลโยธิน ตำบลเชียงทอง อำเภอวังเจ้า จังหวัดตาก 63180"
+    org_a.phone = "055-123456"
+    org_a.save()
+    return make_case(
+        org_a,
+        subject="แจ้งไฟฟ้าดับหน้าบ้านเลขที่ 12/3",
+        national_id=NATIONAL_ID,
+        phone=PHONE,
+        files=(
+            NewFile(b"\xff\xd8\xff", "เสาไฟหน้าบ้าน.jpg", "image/jpeg", "jpg"),
+            NewFile(b"%PDF-1.4", "แผนที่.pdf", "application/pdf", "pdf"),
+        ),
+    )
+
+
+def test_it_shows_the_number_subject_organisation_and_buddhist_era_date(case: Case) -> None:
+    text = pdf_text(request_document_pdf(case))
+
+    assert case.display_number in text
+    assert comparable("แบบคำร้อง/ร้องเรียน") in comparable(text)
+    assert comparable(case.subject) in comparable(text)
+    assert comparable("เทศบาลตำบลวังเจ้า") in comparable(text)
+    assert comparable("ถนนพหลโยธิน ตำบลเชียงทอง") in comparable(text)
+    assert str(buddhist_year(case.submitted_at)) in text
+    assert str(case.submitted_at.year) not in text.replace(str(buddhist_year(case.submitted_at)), "")
+
+
+def test_it_shows_the_requester_with_id_and_phone_masked(case: Case) -> None:
+    pdf = request_document_pdf(case)
+    text = pdf_text(pdf)
+
+    assert comparable("นางมาลี ศรีสุข") in comparable(text)
+    assert "1-xxxx-xxxxx-xx-8" in text
+    assert "08x-xxx-5678" in text
+    digits_only = "".join(ch for ch in text if ch.isdigit())
+    for secret in (NATIONAL_ID, PHONE, "812345678", NATIONAL_ID[1:12]):
+        assert secret not in digits_only.replace(case.number, "")
+        assert secret.encode() not in pdf
+
+
+def test_metadata_names_the_document_but_no_person(case: Case) -> None:
+    pdf = request_document_pdf(case)
+
+    assert b"/Title" in pdf
+    for personal in ("มาลี", "ศรีสุข", NATIONAL_ID, PHONE, "+66812345678"):
+        assert personal.encode() not in pdf
+        assert personal.encode("utf-16-be") not in pdf
+
+
+def test_it_lists_the_place_and_the_attached_files(case: Case) -> None:
+    case.landmark = "ตรงข้ามวัดเชียงทอง"
+    case.latitude, case.longitude = Decimal("16.954321"), Decimal("98.876543")
+    case.save()
+
+    text = comparable(pdf_text(request_document_pdf(case)))
+
+    assert comparable("บ้านเลขที่ 12/3 หมู่ที่ 4 ถนนพหลโยธิน ตำบลเชียงทอง อำเภอวังเจ้า") in text
+    assert comparable("จังหวัดตาก 63180") in text
+    assert comparable("ตรงข้ามวัดเชียงทอง") in text
+    assert "16.954321,98.876543" in text
+    assert comparable("เสาไฟหน้าบ้าน.jpg (เอกสารประกอบ)") in text
+    assert comparable("แผนที่.pdf") in text
+
+
+def test_a_request_without_place_or_files_says_so(org_a: Organisation) -> None:
+    case = make_case(org_a, type_key="general")
+    Case.objects.filter(pk=case.pk).update(
+        house_no="", village_no="", road="", subdistrict="", district="", province="",
+        postcode="",
+    )  # fmt: skip
+    case.refresh_from_db()
+
+    text = comparable(pdf_text(request_document_pdf(case)))
+
+    assert comparable("ไม่ระบุสถานที่") in text
+    assert comparable("ไม่มีเอกสารแนบ") in text
+
+
+def test_the_qr_code_opens_the_tracking_page_with_the_number(case: Case) -> None:
+    pdf = request_document_pdf(case)
+    url = tracking_url(case.organisation.slug, case.number)
+
+    [first_page, *_] = page_images(pdf, "request-qr", resolution=150)
+
+    assert qr_texts(first_page) == [url]
+    assert url in pdf_text(pdf).replace("\n", "").replace(" ", "")
+
+
+def test_it_has_signature_blocks_for_citizen_and_officer(case: Case) -> None:
+    text = comparable(pdf_text(request_document_pdf(case)))
+
+    assert comparable("ผู้ยื่นคำร้อง") in text
+    assert comparable("ผู้รับคำร้อง") in text
+    assert comparable("สำหรับเจ้าหน้าที่") in text
+
+
+def test_long_details_continue_on_further_pages_with_nothing_lost(case: Case) -> None:
+    paragraph = "ถนนในหมู่บ้านชำรุดเป็นหลุมเป็นบ่อ น้ำท่วมขังทุกครั้งที่ฝนตก ผู้สูงอายุเดินลำบาก "
+    case.details = "\n".join(f"{n}. {paragraph * 3}" for n in range(1, 41))
+    case.save()
+
+    pdf = request_document_pdf(case)
+    text = pdf_text(pdf)
+    pages = page_images(pdf, "request-long")
+
+    assert len(pages) >= 3
+    assert f"หน้า 1/{len(pages)}".replace(" ", "") in text.replace(" ", "")
+    for n in (1, 20, 40):
+        assert f"{n}. " in text
+    assert text.count(case.display_number) >= len(pages)  # the footer of every page
+
+
+def test_a_confidential_complaint_is_marked_on_every_page(org_a: Organisation) -> None:
+    case = make_case(org_a, type_key="official-complaint", subject="ร้องเรียนเจ้าหน้าที่")
+
+    pdf = request_document_pdf(case)
+    text = pdf_text(pdf)
+    page_images(pdf, "request-confidential")
+
+    assert case.request_type.is_confidential
+    assert comparable(text).count(comparable("ลับ")) >= 2
+    assert case.national_id_masked in text
+
+
+def test_it_is_thai_whatever_the_readers_language(case: Case) -> None:
+    with translation.override("en"):
+        text = comparable(pdf_text(request_document_pdf(case)))
+
+    assert comparable("แบบคำร้อง/ร้องเรียน") in text
+    assert comparable("พฤศจิกายน") in text or any(
+        comparable(month) in text for month in ("มกราคม", "ธันวาคม", "มิถุนายน")
+    )
+
+
+def test_a_broken_logo_file_does_not_stop_the_document(case: Case) -> None:
+    case.organisation.logo.name = "logos/missing.png"
+    case.organisation.save()
+
+    assert request_document_pdf(case).startswith(b"%PDF")
+
+
+def test_render_for_review(case: Case) -> None:
+    """Writes test-artifacts/request-N.png for a person to look at."""
+    case.details = (
+        "ไฟส่องสว่างหน้าบ้านดับมาสามคืนแล้ว ช่วงกลางคืนมืดมาก เด็กและผู้สูงอายุเดินลำบาก "
+        "มีรถจักรยานยนต์ล้มไปแล้วหนึ่งคัน (ต่างๆ นานา) ขอให้ส่งเจ้าหน้าที่มาซ่อมโดยด่วน "
+        "โทรติดต่อได้ที่ 055-123456 หรือดูรายละเอียดที่ https://example.com/photos/2569/11/25"
+    )
+    case.landmark = "ตรงข้ามร้านก๋วยเตี๋ยวป้าน้ำ ใกล้ศาลาประชาคมหมู่ 4"
+    case.latitude, case.longitude = Decimal("16.954321"), Decimal("98.876543")
+    case.save()
+
+    assert page_images(request_document_pdf(case), "request")
