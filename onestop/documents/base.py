@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import segno
 from fpdf import FPDF
+from PIL import Image
 
 if TYPE_CHECKING:
     from onestop.organisations.models import Organisation
@@ -78,11 +79,18 @@ def logo_bytes(organisation: Organisation) -> bytes | None:
     return data
 
 
-def draw_logo(pdf: FPDF, data: bytes, *, x: float, y: float, height: float) -> float:
-    """Place the logo `height` mm high; returns the width used (0 when it is not an image)."""
+def draw_logo(
+    pdf: FPDF, data: bytes, *, x: float, y: float, height: float, centre_in: float | None = None
+) -> float:
+    """Place the logo `height` mm high at `x` (or centred in the `centre_in` mm from `x`);
+    returns the width used, 0 when it cannot be drawn (the document goes on without it)."""
     try:
-        info = pdf.image(io.BytesIO(data), x=x, y=y, h=height)
+        with Image.open(io.BytesIO(data)) as image:
+            width = height * image.width / image.height
+        if centre_in is not None:
+            x += (centre_in - width) / 2
+        pdf.image(io.BytesIO(data), x=x, y=y, h=height)
     except Exception:  # a broken or unsupported image must not stop the document
         logger.warning("Logo cannot be drawn", exc_info=True)
         return 0.0
-    return float(info.rendered_width)
+    return width
