@@ -51,7 +51,9 @@ def page_images(pdf: bytes, name: str, *, resolution: int = 60) -> list[Path]:
         check=True,
         timeout=60,
     )
-    return sorted(ARTIFACTS.glob(f"{name}-[0-9]*.png"), key=lambda p: int(re.findall(r"\d+", p.stem)[-1]))
+    return sorted(
+        ARTIFACTS.glob(f"{name}-[0-9]*.png"), key=lambda p: int(re.findall(r"\d+", p.stem)[-1])
+    )
 
 
 def qr_texts(image: Image.Image | bytes | Path) -> list[str]:

@@ -66,7 +66,9 @@ def test_a_logo_is_printed_above_the_name(org_a: Organisation) -> None:
     with Image.open(page) as image:
         rgb = image.convert("RGB")
         blue = sum(
-            1 for pixel in rgb.get_flattened_data() if isinstance(pixel, tuple) and pixel[2] > 120 > pixel[0]
+            1
+            for pixel in rgb.get_flattened_data()
+            if isinstance(pixel, tuple) and pixel[2] > 120 > pixel[0]
         )
     assert blue > 500  # the blue logo is there
     assert comparable("สอบถาม โทร 055-123456") in comparable(pdf_text(pdf))

@@ -7,10 +7,10 @@ metadata (title, subject, author, keywords), which leaks when files are shared."
 
 from __future__ import annotations
 
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
 from django.utils import translation
 from django.utils.translation import gettext as _
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
 
 from onestop.cases.models import Attachment, AttachmentKind, Case
 from onestop.core.links import tracking_url
@@ -219,9 +219,7 @@ def place_address(case: Case) -> str:
 def _attachments(pdf: FPDF, case: Case) -> None:
     _section(pdf, _("4. เอกสารประกอบ"))
     # Staff's result photos are not part of the request as filed.
-    files: list[Attachment] = [
-        a for a in case.attachments.all() if a.kind != AttachmentKind.RESULT
-    ]
+    files: list[Attachment] = [a for a in case.attachments.all() if a.kind != AttachmentKind.RESULT]
     pdf.set_font(FONT, size=BODY_SIZE)
     if not files:
         pdf.set_x(LEFT + 4)
