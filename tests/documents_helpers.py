@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import re
 import subprocess
-import unicodedata
 from pathlib import Path
 
 import zxingcpp
@@ -18,24 +17,19 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
 def pdf_text(pdf: bytes) -> str:
-    """The text of every page, as a reader's copy-paste or a search engine gets it."""
+    """The text of every page in drawing order (`pdftotext -raw`), as copy-paste or a search
+    gets it. (The `-layout` mode sorts glyphs by position, and a Thai tone mark nudged right by
+    the shaper then comes out after the next vowel.)"""
     tool = require_tool("pdftotext")
     result = subprocess.run(
-        [tool, "-layout", "-", "-"], input=pdf, capture_output=True, check=True, timeout=30
+        [tool, "-raw", "-", "-"], input=pdf, capture_output=True, check=True, timeout=30
     )
     return result.stdout.decode("utf-8")
 
 
 def comparable(text: str) -> str:
-    """`text` without spaces and Thai marks above and below the line.
-
-    Text extraction from shaped Thai is not exact: the shaper draws `ำ` as two glyphs (so
-    `pdftotext` may put a space after it) and a tone mark placed a little to the right may
-    come out after the next vowel (`ย่า` → `ยา่`). What is printed is right; to compare
-    extracted text, drop what moves."""
-    return "".join(
-        ch for ch in text if not ch.isspace() and unicodedata.category(ch) not in {"Mn", "Mc"}
-    )
+    """`text` without whitespace, to compare text that wraps at different places."""
+    return "".join(ch for ch in text if not ch.isspace())
 
 
 def page_images(pdf: bytes, name: str, *, resolution: int = 60) -> list[Path]:

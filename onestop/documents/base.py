@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import segno
 from fpdf import FPDF
+from fpdf.fonts import TTFFont
 from PIL import Image
 
 if TYPE_CHECKING:
@@ -24,12 +26,83 @@ GREY = (90, 90, 90)
 RED = (180, 0, 0)
 
 
+class ThaiTextFont(TTFFont):
+    """fpdf2's TrueType font with a better map from shaped glyphs back to text, so that Thai
+    can be searched and copied from the PDF.
+
+    The shaper may draw one character as two glyphs (`ำ` is drawn as `ํ` + `า`) or two as one
+    (`ํ` and a tone mark as one glyph). fpdf2 gives all the characters of such a cluster to its
+    first glyph and none to the others, so a reader sees `ตำ บล` for `ตำบล`. Here the
+    characters are shared out in order: each glyph after the first gets one, and the first
+    gets the rest; with fewer characters than glyphs, the last glyphs get them. `ตำบล` and
+    `น้ำ` then come back exactly (`pdftotext -raw`); what is drawn does not change."""
+
+    __slots__ = ()
+
+    def shape_text(
+        self, text: str, font_size_pt: float, text_shaping_params: dict[str, Any] | None
+    ) -> Sequence[dict[str, Any]]:
+        if not text:
+            return []
+        infos, positions = self.perform_harfbuzz_shaping(text, font_size_pt, text_shaping_params)
+        starts = sorted({int(info.cluster) for info in infos})
+        characters: dict[int, list[int]] = {}
+        for index, start in enumerate(starts):
+            end = starts[index + 1] if index + 1 < len(starts) else len(text)
+            characters[start] = [ord(ch) for ch in text[0 if index == 0 else start : end]]
+        glyphs: dict[int, list[int]] = {}
+        for sequence, info in enumerate(infos):
+            glyphs.setdefault(int(info.cluster), []).append(sequence)
+        codes: dict[int, tuple[int, ...]] = {}
+        for cluster, sequences in glyphs.items():
+            chars, count = characters.get(cluster, []), len(sequences)
+            if len(chars) >= count:
+                parts = [chars[: len(chars) - count + 1]] + [
+                    [c] for c in chars[len(chars) - count + 1 :]
+                ]
+            else:
+                parts = [[] for _ in range(count - len(chars))] + [[c] for c in chars]
+            codes.update(
+                (sequence, tuple(part)) for sequence, part in zip(sequences, parts, strict=True)
+            )
+
+        shaped = []
+        for sequence, info in enumerate(infos):
+            name = self.ttfont.getGlyphName(info.codepoint)
+            width = round(self.scale * self.ttfont["hmtx"].metrics[name][0])
+            glyph = self.subset.get_glyph(
+                glyph=info.codepoint, unicode=codes[sequence], glyph_name=name, glyph_width=width
+            )
+            if glyph is None:
+                continue
+            position = positions[sequence]
+            shaped.append(
+                {
+                    "mapped_char": self.subset.pick_glyph(glyph),
+                    "x_advance": position.x_advance,
+                    "y_advance": position.y_advance,
+                    "x_offset": position.x_offset,
+                    "y_offset": position.y_offset,
+                    "force_positioning": bool(
+                        width != position.x_advance
+                        or position.x_offset
+                        or position.y_offset
+                        or position.y_advance
+                    ),
+                }
+            )
+        return shaped
+
+
 def new_pdf(pdf: FPDF | None = None) -> FPDF:
     """An A4 portrait document in millimetres, Sarabun regular and bold, harfbuzz shaping on
     (Thai vowels and tone marks need it), personal data kept out of the metadata."""
     pdf = pdf or FPDF(orientation="portrait", unit="mm", format="A4")
-    pdf.add_font(FONT, "", str(FONT_DIR / "Sarabun-Regular.ttf"))
-    pdf.add_font(FONT, "B", str(FONT_DIR / "Sarabun-Bold.ttf"))
+    for style, file in (("", "Sarabun-Regular.ttf"), ("B", "Sarabun-Bold.ttf")):
+        pdf.add_font(FONT, style, str(FONT_DIR / file))
+        font = pdf.fonts[f"{FONT.lower()}{style}"]
+        if type(font) is TTFFont:  # same memory layout: only shape_text differs
+            font.__class__ = ThaiTextFont
     pdf.set_text_shaping(True)
     pdf.set_font(FONT, size=14)
     pdf.set_creator("OneStop")
