@@ -13,7 +13,8 @@ Rules, in order:
    between character clusters (TCC), so a vowel or tone mark never leaves its consonant; and
    as a last resort between characters.
 The dictionary is PyThaiNLP's plus the names of Thailand's provinces, districts and subdistricts
-(from the bundled address data), so that a place name such as "วังเจ้า" stays whole. Lines are
+(from the bundled address data), so that a place name such as "วังเจ้า" stays whole, and with
+its prefix ("อำเภอวังเจ้า"). Lines are
 measured with the PDF's current font and shaping, so they never exceed the width."""
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ _THAI = re.compile(r"[\u0E00-\u0E7F]")
 _SPACE = re.compile(r"(\s+)")
 _NO_LINE_START = frozenset("ๆฯ)]}>»”’.,:;!?%、")
 _NO_LINE_END = frozenset("([{<«“‘")
+# "ตำบล", "อำเภอ"... stay with the place name that follows: "อำเภอ|วังเจ้า" is not cut.
+_PLACE_PREFIXES = frozenset(["จังหวัด", "อำเภอ", "ตำบล", "เขต", "แขวง", "กิ่งอำเภอ"])
 _URL_BREAK = re.compile(r"(?<=[/?&=#.\-_])")
 
 
@@ -45,12 +48,17 @@ def _is_thai(text: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _dictionary() -> Any:
-    """PyThaiNLP's word list and Thailand's place names, built once a process (under 1 s)."""
+def _place_names() -> frozenset[str]:
     data = json.loads(ADDRESSES.read_text(encoding="utf-8"))
     names = {row[1] for row in data["provinces"]}
     names |= {row[2] for row in data["districts"]} | {row[2] for row in data["subdistricts"]}
-    return dict_trie(set(thai_words()) | names)
+    return frozenset(names)
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> Any:
+    """PyThaiNLP's word list and Thailand's place names, built once a process (under 1 s)."""
+    return dict_trie(set(thai_words()) | _place_names())
 
 
 @lru_cache(maxsize=4096)
@@ -65,6 +73,8 @@ def _words_of_chunk(chunk: str) -> tuple[str, ...]:
         if words and not _is_thai(token) and not _is_thai(words[-1]):
             words[-1] += token  # "081" "-" "234" → "081-234"
         elif words and (token[0] in _NO_LINE_START or words[-1][-1] in _NO_LINE_END):
+            words[-1] += token
+        elif words and words[-1] in _PLACE_PREFIXES and token in _place_names():
             words[-1] += token
         else:
             words.append(token)
