@@ -13,7 +13,7 @@ from onestop.cases.models import Case
 from onestop.cases.services import NewFile
 from onestop.core.links import tracking_url
 from onestop.core.thaidate import THAI_MONTHS, buddhist_year
-from onestop.documents.pdf import request_document_pdf
+from onestop.documents.pdf import place_address, request_document_pdf
 from onestop.organisations.models import Organisation
 from tests.documents_helpers import comparable, page_images, pdf_text, qr_texts
 from tests.factories import make_case
@@ -196,3 +196,23 @@ def test_thai_can_be_searched_and_copied_exactly(org_a: Organisation) -> None:
 
     assert subject in text
     assert details in text
+
+
+def test_a_bangkok_address_uses_khwaeng_and_khet_and_no_prefix_twice(org_a: Organisation) -> None:
+    case = make_case(org_a)
+    case.house_no, case.village_no, case.village = "99/1", "", "ชุมชนริมคลอง"
+    case.soi, case.road = "ซอยสุขุมวิท 71", "ถนนสุขุมวิท"
+    case.subdistrict, case.district = "พระโขนงเหนือ", "วัฒนา"
+    case.province, case.postcode = "กรุงเทพมหานคร", "10110"
+
+    assert place_address(case) == (
+        "บ้านเลขที่ 99/1 ชุมชนริมคลอง ซอยสุขุมวิท 71 ถนนสุขุมวิท แขวงพระโขนงเหนือ เขตวัฒนา กรุงเทพมหานคร 10110"
+    )
+
+
+def test_an_address_outside_bangkok_uses_tambon_amphoe_changwat(org_a: Organisation) -> None:
+    case = make_case(org_a)
+
+    assert place_address(case) == (
+        "บ้านเลขที่ 12/3 หมู่ที่ 4 ถนนพหลโยธิน ตำบลเชียงทอง อำเภอวังเจ้า จังหวัดตาก 63180"
+    )

@@ -207,12 +207,16 @@ def place_address(case: Case) -> str:
         ("" if bangkok else _("จังหวัด"), "", case.province),
         ("", "", case.postcode),
     ]
+    thai = (translation.get_language() or "th").startswith("th")
     words = []
     for label, space, raw in parts:
         value = raw.strip()
         if not value:
             continue
-        words.append(value if value.startswith(label) else f"{label}{space}{value}")
+        if value.startswith(label):
+            words.append(value)
+        else:  # Thai writes "ตำบลเชียงทอง"; English needs the space: "Subdistrict เชียงทอง"
+            words.append(f"{label}{space if thai else ' '}{value}".strip())
     return " ".join(words)
 
 

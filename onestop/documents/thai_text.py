@@ -61,6 +61,16 @@ def _dictionary() -> Any:
     return dict_trie(set(thai_words()) | _place_names())
 
 
+def _joins(previous: str, token: str) -> bool:
+    """Whether no line may break between `previous` and `token` (rules 1 and 2)."""
+    return (
+        (not _is_thai(token) and not _is_thai(previous))  # "081" "-" "234" → "081-234"
+        or token[0] in _NO_LINE_START
+        or previous[-1] in _NO_LINE_END
+        or (previous in _PLACE_PREFIXES and token in _place_names())
+    )
+
+
 @lru_cache(maxsize=4096)
 def _words_of_chunk(chunk: str) -> tuple[str, ...]:
     """The words of a run of text without whitespace (rules 1 and 2)."""
@@ -70,11 +80,7 @@ def _words_of_chunk(chunk: str) -> tuple[str, ...]:
     for token in word_tokenize(
         chunk, engine="newmm", custom_dict=_dictionary(), keep_whitespace=False
     ):
-        if words and not _is_thai(token) and not _is_thai(words[-1]):
-            words[-1] += token  # "081" "-" "234" → "081-234"
-        elif words and (token[0] in _NO_LINE_START or words[-1][-1] in _NO_LINE_END):
-            words[-1] += token
-        elif words and words[-1] in _PLACE_PREFIXES and token in _place_names():
+        if words and _joins(words[-1], token):
             words[-1] += token
         else:
             words.append(token)
