@@ -216,3 +216,21 @@ def test_an_address_outside_bangkok_uses_tambon_amphoe_changwat(org_a: Organisat
     assert place_address(case) == (
         "บ้านเลขที่ 12/3 หมู่ที่ 4 ถนนพหลโยธิน ตำบลเชียงทอง อำเภอวังเจ้า จังหวัดตาก 63180"
     )
+
+
+def test_hostile_or_unprintable_text_is_printed_safely(
+    org_a: Organisation, caplog: pytest.LogCaptureFixture
+) -> None:
+    case = make_case(org_a, subject="ไฟดับ 😀🔥 \u202egnp.exe\u202c \u200b漢字\x00 แท็บ\tตรงนี้")
+    case.details = "ก" * 1000 + "\n\x07\x1b[31m" + "ยาวมาก " * 500
+    case.landmark = "🏠" * 50
+    case.save()
+
+    pdf = request_document_pdf(case)
+    text = pdf_text(pdf)
+
+    assert "ไฟดับ gnp.exe แท็บ ตรงนี้" in text  # an override never turns it into "exe.png"
+    assert "exe.png" not in text
+    assert comparable("ก" * 1000) in comparable(text)  # an endless "word" still wraps
+    assert not [r for r in caplog.records if r.levelname in {"WARNING", "ERROR"}]
+    assert len(page_images(pdf, "request-hostile")) >= 2

@@ -12,7 +12,7 @@ import pytest
 from fpdf import FPDF
 
 from onestop.documents.base import new_pdf
-from onestop.documents.thai_text import words, wrap_thai, write_paragraph
+from onestop.documents.thai_text import printable, words, wrap_thai, write_paragraph
 
 SENTENCES = [
     "ไฟส่องสว่างหน้าบ้านดับมาสามคืนแล้ว ช่วงกลางคืนมืดมาก เด็กและผู้สูงอายุเดินลำบาก",
@@ -177,3 +177,9 @@ def test_the_tokenizer_works_offline_without_downloading_anything(tmp_path: Path
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "อำเภอวังเจ้า|น้ำท่วม"
     assert not any(p.is_file() for p in tmp_path.rglob("*"))
+
+
+def test_control_format_and_glyphless_characters_are_dropped(pdf: FPDF) -> None:
+    assert printable(pdf, "ก\x00ข\x1bค\u202eง\u200bจ😀ฉ漢ช\tซ\u00a0ฌ") == "กขคงจฉช ซ ฌ"
+    assert printable(pdf, "เ\u0e01\u0e48") == "เก่"  # Thai marks are kept
+    assert wrap_thai(pdf, "ข้อความ\u202e\u202dกลับด้าน", 100) == ["ข้อความกลับด้าน"]

@@ -26,7 +26,7 @@ from onestop.documents.base import (
     logo_bytes,
     new_pdf,
 )
-from onestop.documents.thai_text import wrap_thai, write_lines, write_paragraph
+from onestop.documents.thai_text import printable, wrap_thai, write_lines, write_paragraph
 
 LEFT = 20.0
 RIGHT = 20.0
@@ -253,7 +253,7 @@ def _signatures(pdf: FPDF, case: Case) -> None:
 
     citizen = [
         _("ลงชื่อ %(dots)s ผู้ยื่นคำร้อง") % {"dots": "." * 36},
-        f"( {case.requester_name} )",
+        f"( {printable(pdf, case.requester_name)} )",
         _("วันที่ %(dots)s") % {"dots": "." * 30},
     ]
     pdf.set_xy(LEFT, top + 6)

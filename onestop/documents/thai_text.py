@@ -28,6 +28,7 @@ from typing import Any
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.fonts import TTFFont
 from pythainlp.corpus.common import thai_words
 from pythainlp.tokenize import tcc, word_tokenize
 from pythainlp.util import dict_trie
@@ -119,8 +120,35 @@ def _cut_points(word: str) -> list[str]:
     return _with_marks(_URL_BREAK.split(word))
 
 
+def _width(pdf: FPDF, text: str) -> float:
+    """`pdf.get_string_width(text)` for our plain left-to-right text, about 20 times faster
+    (straight to harfbuzz, past fpdf2's bidi and markdown parsing)."""
+    font = pdf.current_font
+    if isinstance(font, TTFFont) and pdf.font_stretching == 100 and not pdf.char_spacing:
+        return float(font.get_text_width(text, pdf.font_size_pt, pdf.text_shaping)[1]) / pdf.k
+    return pdf.get_string_width(text)
+
+
 def _fits(pdf: FPDF, text: str, width: float) -> bool:
-    return pdf.get_string_width(text) <= width
+    return _width(pdf, text) <= width
+
+
+def printable(pdf: FPDF, text: str) -> str:
+    """`text` as it can be printed with the current font: NFC; tabs as spaces; without control
+    and format characters (a right-to-left override would print `exe.png` for `gnp.exe`), and
+    without characters the font has no glyph for (emoji, CJK), which would print as nothing
+    and fill the log with warnings."""
+    font = pdf.current_font
+    cmap = font.cmap if isinstance(font, TTFFont) else None
+    kept = []
+    for ch in unicodedata.normalize("NFC", text).replace("\t", " "):
+        if ch == "\n":
+            kept.append(ch)
+        elif unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co", "Cn"}:
+            continue
+        elif cmap is None or ord(ch) in cmap or ch.isspace():
+            kept.append(" " if ch.isspace() else ch)
+    return "".join(kept)
 
 
 def _wrap_paragraph(pdf: FPDF, paragraph: str, width: float) -> list[str]:
@@ -156,7 +184,7 @@ def _wrap_paragraph(pdf: FPDF, paragraph: str, width: float) -> list[str]:
 def wrap_thai(pdf: FPDF, text: str, width: float) -> list[str]:
     """`text` as lines no wider than `width` (user units) in the PDF's current font, broken at
     word boundaries. Line breaks in `text` are kept; an empty paragraph gives an empty line."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = printable(pdf, text.replace("\r\n", "\n").replace("\r", "\n"))
     lines: list[str] = []
     for paragraph in text.split("\n"):
         lines.extend(_wrap_paragraph(pdf, paragraph.strip(), width))
