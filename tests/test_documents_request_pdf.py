@@ -221,7 +221,7 @@ def test_an_address_outside_bangkok_uses_tambon_amphoe_changwat(org_a: Organisat
 def test_hostile_or_unprintable_text_is_printed_safely(
     org_a: Organisation, caplog: pytest.LogCaptureFixture
 ) -> None:
-    case = make_case(org_a, subject="ไฟดับ 😀🔥 \u202egnp.exe\u202c \u200b漢字\x00 แท็บ\tตรงนี้")
+    case = make_case(org_a, subject="ไฟดับ 😀🔥 \u202egnp.exe\u202c \u200b漢字\x01 แท็บ\tตรงนี้")
     case.details = "ก" * 1000 + "\n\x07\x1b[31m" + "ยาวมาก " * 500
     case.landmark = "🏠" * 50
     case.save()
