@@ -3,11 +3,14 @@ never be on it."""
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 
 import pypdfium2
 import pytest
+from django.core.files.base import ContentFile
 from django.utils import timezone, translation
+from PIL import Image
 
 from onestop.cases.models import Case
 from onestop.cases.services import NewFile
@@ -234,3 +237,27 @@ def test_hostile_or_unprintable_text_is_printed_safely(
     assert comparable("ก" * 1000) in comparable(text)  # an endless "word" still wraps
     assert not [r for r in caplog.records if r.levelname in {"WARNING", "ERROR"}]
     assert len(page_images(pdf, "request-hostile")) >= 2
+
+
+def test_a_long_name_logo_and_long_subject_fit_the_header(org_a: Organisation) -> None:
+    logo = io.BytesIO()
+    Image.new("RGB", (200, 240), (200, 30, 30)).save(logo, format="PNG")
+    org_a.logo.save("logo.png", ContentFile(logo.getvalue()))
+    org_a.name_th = "องค์การบริหารส่วนตำบลบ้านใหม่หนองไทรพัฒนาเฉลิมพระเกียรติ"
+    org_a.address = "หมู่ที่ 9 ถนนมิตรภาพ ตำบลบ้านใหม่หนองไทร อำเภอด่านขุนทด จังหวัดนครราชสีมา 30210"
+    org_a.phone, org_a.email = "044-123456", "saraban@banmai.go.th"
+    org_a.save()
+    subject = "ขอให้ซ่อมแซมถนนลูกรังสายบ้านหนองไทร-บ้านโนนสมบูรณ์ที่ชำรุดเสียหาย " * 3
+    case = make_case(org_a, subject=subject.strip()[:200])
+
+    pdf = request_document_pdf(case)
+    text = pdf_text(pdf)
+    [page] = page_images(pdf, "request-logo", resolution=100)
+
+    assert comparable(org_a.name_th) in comparable(text)
+    assert comparable(case.subject) in comparable(text)
+    assert comparable("saraban@banmai.go.th") in comparable(text)
+    assert qr_texts(page) == [tracking_url(org_a.slug, case.number)]
+    with Image.open(page) as image:
+        red = sum(1 for p in image.convert("RGB").get_flattened_data() if p[0] > 150 > p[1])
+    assert red > 500  # the red logo is printed
