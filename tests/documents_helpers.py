@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import zxingcpp
@@ -57,3 +58,10 @@ def qr_texts(image: Image.Image | bytes | Path) -> list[str]:
     elif isinstance(image, Path):
         image = Image.open(image)
     return [result.text for result in zxingcpp.read_barcodes(image.convert("L"))]
+
+
+def count_pixels(page: Path, predicate: Callable[[tuple[int, ...]], bool]) -> int:
+    """How many pixels of an image match `predicate` (given (r, g, b))."""
+    with Image.open(page) as image:
+        pixels = image.convert("RGB").get_flattened_data()
+        return sum(1 for pixel in pixels if isinstance(pixel, tuple) and predicate(pixel))

@@ -10,7 +10,14 @@ from PIL import Image
 from onestop.core.links import eservice_url
 from onestop.documents.posters import poster_pdf, poster_png
 from onestop.organisations.models import Organisation
-from tests.documents_helpers import ARTIFACTS, comparable, page_images, pdf_text, qr_texts
+from tests.documents_helpers import (
+    ARTIFACTS,
+    comparable,
+    count_pixels,
+    page_images,
+    pdf_text,
+    qr_texts,
+)
 
 
 def test_the_poster_is_one_a4_page_with_name_steps_and_address(org_a: Organisation) -> None:
@@ -63,13 +70,7 @@ def test_a_logo_is_printed_above_the_name(org_a: Organisation) -> None:
     pdf = poster_pdf(org_a)
     [page] = page_images(pdf, "poster-logo", resolution=60)
 
-    with Image.open(page) as image:
-        rgb = image.convert("RGB")
-        blue = sum(
-            1
-            for pixel in rgb.get_flattened_data()
-            if isinstance(pixel, tuple) and pixel[2] > 120 > pixel[0]
-        )
+    blue = count_pixels(page, lambda p: p[2] > 120 > p[0])
     assert blue > 500  # the blue logo is there
     assert comparable("สอบถาม โทร 055-123456") in comparable(pdf_text(pdf))
     assert qr_texts(page) == [eservice_url("wangchao")]

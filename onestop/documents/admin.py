@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from onestop.documents.http import file_response
 from onestop.documents.posters import poster_pdf, poster_png
 from onestop.organisations.models import Organisation
 
@@ -42,17 +43,22 @@ def _posters(
         return None
     if len(organisations) == 1:
         [organisation] = organisations
-        response = HttpResponse(render(organisation), content_type=content_type)
-        filename = f"poster-{organisation.slug}.{extension}"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return file_response(
+            render(organisation),
+            filename=f"poster-{organisation.slug}.{extension}",
+            content_type=content_type,
+            private=False,
+        )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for organisation in organisations:
             archive.writestr(f"poster-{organisation.slug}.{extension}", render(organisation))
-    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="posters-{extension}.zip"'
-    return response
+    return file_response(
+        buffer.getvalue(),
+        filename=f"posters-{extension}.zip",
+        content_type="application/zip",
+        private=False,
+    )
 
 
 @admin.action(description=gettext_lazy("ดาวน์โหลดโปสเตอร์ QR Code (PDF)"))
