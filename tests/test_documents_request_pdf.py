@@ -4,6 +4,7 @@ never be on it."""
 from __future__ import annotations
 
 import io
+import subprocess
 from decimal import Decimal
 
 import pypdfium2
@@ -18,6 +19,7 @@ from onestop.core.links import tracking_url
 from onestop.core.thaidate import THAI_MONTHS, buddhist_year
 from onestop.documents.pdf import place_address, request_document_pdf
 from onestop.organisations.models import Organisation
+from tests.conftest import require_tool
 from tests.documents_helpers import comparable, count_pixels, page_images, pdf_text, qr_texts
 from tests.factories import make_case
 
@@ -259,3 +261,20 @@ def test_a_long_name_logo_and_long_subject_fit_the_header(org_a: Organisation) -
     assert comparable("saraban@banmai.go.th") in comparable(text)
     assert qr_texts(page) == [tracking_url(org_a.slug, case.number)]
     assert count_pixels(page, lambda p: p[0] > 150 > p[1]) > 500  # the red logo is printed
+
+
+def test_thai_reads_in_order_for_extractors_that_sort_by_position(org_a: Organisation) -> None:
+    """Copy-paste in some viewers and plain `pdftotext` sort glyphs left to right: a tone mark
+    a hair right of its letter used to come out after the next vowel (`ยา่`). (Not exact for
+    every word, e.g. where the font moves a tone mark far left: `pdftotext -raw` is exact.)"""
+    details = "ปู่ย่าที่นี่ ความยุ่งยากที่ผ่านมา ด้วยเหตุนี้"
+    case = make_case(org_a)
+    case.details = details
+    case.save()
+    tool = require_tool("pdftotext")
+
+    text = subprocess.run(
+        [tool, "-", "-"], input=request_document_pdf(case), capture_output=True, check=True
+    ).stdout.decode()
+
+    assert details in text

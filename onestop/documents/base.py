@@ -66,6 +66,9 @@ class ThaiTextFont(TTFFont):
                 (sequence, tuple(part)) for sequence, part in zip(sequences, parts, strict=True)
             )
 
+        x_offsets = _reading_order_offsets(
+            [p.x_advance for p in positions], [p.x_offset for p in positions]
+        )
         shaped = []
         for sequence, info in enumerate(infos):
             name = self.ttfont.getGlyphName(info.codepoint)
@@ -75,23 +78,47 @@ class ThaiTextFont(TTFFont):
             )
             if glyph is None:
                 continue
-            position = positions[sequence]
+            position, x_offset = positions[sequence], x_offsets[sequence]
             shaped.append(
                 {
                     "mapped_char": self.subset.pick_glyph(glyph),
                     "x_advance": position.x_advance,
                     "y_advance": position.y_advance,
-                    "x_offset": position.x_offset,
+                    "x_offset": x_offset,
                     "y_offset": position.y_offset,
                     "force_positioning": bool(
                         width != position.x_advance
-                        or position.x_offset
+                        or x_offset
                         or position.y_offset
                         or position.y_advance
                     ),
                 }
             )
         return shaped
+
+
+_NUDGE = 12  # font units (1/1000 em): 0.06 mm at 14 pt, not visible
+
+
+def _reading_order_offsets(advances: list[int], offsets: list[int]) -> list[int]:
+    """Horizontal mark offsets nudged by at most `_NUDGE` units so that, left to right, glyphs
+    stand in reading order: text extractors that sort by position (`pdftotext` without `-raw`,
+    copy-paste in some viewers) then read `ย่า` and `ที่นี่`, not `ยา่` and `ท่ีน่ี`.
+
+    A mark (no advance) a hair right of its base would come after the next letter; a second
+    mark a hair left of the first would come before it. Larger offsets are real placement
+    (a tone mark moved clear of another mark) and stay as they are."""
+    result = list(offsets)
+    for index, advance in enumerate(advances):
+        if advance:
+            continue
+        if 0 < result[index] <= _NUDGE:  # not past the next letter, which starts here
+            result[index] = 0
+        if index and not advances[index - 1]:  # not left of the mark before it
+            gap = result[index - 1] - result[index]
+            if 0 < gap <= _NUDGE:
+                result[index] = result[index - 1]
+    return result
 
 
 def new_pdf(pdf: FPDF | None = None) -> FPDF:
