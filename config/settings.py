@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "onestop.organisations",
     "onestop.catalog",
     "onestop.cases",
+    "onestop.documents",
     "onestop.portal",
     "onestop.tracking",
     "onestop.eservice",

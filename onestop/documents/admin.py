@@ -1,0 +1,81 @@
+"""Admin actions for platform operators. The Organisation admin lives in `catalog.admin`, which
+lists these in its `actions`; nothing is registered here."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from onestop.documents.http import file_response
+from onestop.documents.posters import poster_pdf, poster_png
+from onestop.organisations.models import Organisation
+
+MAX_POSTERS = 30  # a few seconds of rendering; more is a job for `render_documents`
+
+Renderer = Callable[[Organisation], bytes]
+
+
+def _posters(
+    modeladmin: admin.ModelAdmin[Organisation],
+    request: HttpRequest,
+    queryset: QuerySet[Organisation],
+    *,
+    render: Renderer,
+    extension: str,
+    content_type: str,
+) -> HttpResponse | None:
+    """One poster as a file download, several as a ZIP with one file each."""
+    organisations = list(queryset.order_by("slug")[: MAX_POSTERS + 1])
+    if len(organisations) > MAX_POSTERS:
+        modeladmin.message_user(
+            request,
+            _("เลือกได้ครั้งละไม่เกิน %(count)d แห่ง") % {"count": MAX_POSTERS},
+            level=messages.ERROR,
+        )
+        return None
+    if len(organisations) == 1:
+        [organisation] = organisations
+        return file_response(
+            render(organisation),
+            filename=f"poster-{organisation.slug}.{extension}",
+            content_type=content_type,
+            private=False,
+        )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for organisation in organisations:
+            archive.writestr(f"poster-{organisation.slug}.{extension}", render(organisation))
+    return file_response(
+        buffer.getvalue(),
+        filename=f"posters-{extension}.zip",
+        content_type="application/zip",
+        private=False,
+    )
+
+
+@admin.action(description=gettext_lazy("ดาวน์โหลดโปสเตอร์ QR Code (PDF)"))
+def download_poster_pdf(
+    modeladmin: admin.ModelAdmin[Organisation], request: HttpRequest, queryset: Any
+) -> HttpResponse | None:
+    return _posters(
+        modeladmin, request, queryset,
+        render=poster_pdf, extension="pdf", content_type="application/pdf",
+    )  # fmt: skip
+
+
+@admin.action(description=gettext_lazy("ดาวน์โหลดโปสเตอร์ QR Code (PNG)"))
+def download_poster_png(
+    modeladmin: admin.ModelAdmin[Organisation], request: HttpRequest, queryset: Any
+) -> HttpResponse | None:
+    return _posters(
+        modeladmin, request, queryset,
+        render=poster_png, extension="png", content_type="image/png",
+    )  # fmt: skip
