@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,7 @@ from django.conf import settings
 from onestop.cases.models import Case
 from onestop.organisations.models import Organisation
 from tests.browser import PHONE, axe_violations, describe, wait_until
-from tests.conftest import require_tool
+from tests.documents_helpers import pdf_text
 from tests.factories import valid_national_id
 from tests.uploadfiles import jpeg_bytes
 
@@ -29,26 +28,6 @@ def check_page(page: Any, name: str) -> None:
     page.set_viewport_size(PHONE)
     violations = axe_violations(page)
     assert violations == [], f"{name}: {describe(violations)}"
-
-
-def assert_pdf_contains(path: Path, *texts: str) -> None:
-    """The text layer of the PDF at `path` (pdftotext) contains every one of `texts`."""
-    tool = require_tool("pdftotext")
-    text = subprocess.run([tool, "-layout", str(path), "-"], check=True, capture_output=True,
-                          text=True).stdout  # fmt: skip
-    for expected in texts:
-        assert expected in text, f"{expected!r} not in the PDF text:\n{text[:2000]}"
-
-
-def request_document_is_built() -> bool:
-    """False while `onestop.documents.pdf` is this branch's placeholder (see its docstring)."""
-    from onestop.documents.pdf import request_document_pdf  # noqa: PLC0415
-
-    try:
-        request_document_pdf(Case.objects.latest("pk"))
-    except NotImplementedError:
-        return False
-    return True
 
 
 def fill_step_one(page: Any, type_label: str, subject: str) -> None:
@@ -133,15 +112,14 @@ def test_a_citizen_files_a_request_on_a_phone_from_start_to_number(
     assert case.attachments.count() == 1
     check_page(phone, "5-done")
 
-    # The request document. Enabled when onestop.documents provides the real PDF: until then
-    # this branch carries a placeholder and only this check is skipped.
-    if not request_document_is_built():
-        pytest.skip("onestop.documents.pdf is the placeholder: PDF content not checked")
+    # The request document: downloaded, its text read back with pdftotext.
     with phone.expect_download() as download_info:
         phone.get_by_role("link", name="ดาวน์โหลด/พิมพ์เอกสารคำร้อง (PDF)").click()
     pdf = tmp_path / "request.pdf"
     download_info.value.save_as(str(pdf))
-    assert_pdf_contains(pdf, number, "แจ้งไฟฟ้าดับหน้าบ้าน")
+    text = pdf_text(pdf.read_bytes())
+    assert number in text
+    assert "แจ้งไฟฟ้าดับหน้าบ้าน" in text
 
 
 @pytest.mark.browser

@@ -19,6 +19,7 @@ from onestop.core.errors import DomainError
 from onestop.organisations.models import Organisation
 from onestop.tracking.models import Feedback, FeedbackKind
 from onestop.tracking.services import tracking_rate
+from tests.documents_helpers import pdf_text
 from tests.factories import make_case
 
 STATUS = "/wangchao/track/status/"
@@ -366,3 +367,14 @@ def test_a_closed_request_explains_why_and_offers_no_action(
     assert explained in html and "เรื่องนี้อยู่ในความรับผิดชอบของการไฟฟ้าส่วนภูมิภาค" in html
     for action in ("ยกเลิกคำร้องนี้", "ส่งข้อมูล<", "แก้ไขแล้ว<", "ส่งความคิดเห็น"):
         assert action not in html
+
+
+def test_the_verified_citizen_downloads_the_request_document_again(
+    citizen: Client, case: Case
+) -> None:
+    response = citizen.get(STATUS + "document/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "no-store" in response["Cache-Control"]
+    text = pdf_text(response.content)
+    assert case.display_number in text and case.national_id_masked in text

@@ -33,6 +33,7 @@ from onestop.catalog.selectors import catalogue_for_citizens, request_type_get
 from onestop.core import addresses, crypto, links
 from onestop.core.errors import DomainError
 from onestop.core.masking import mask_national_id, mask_phone
+from onestop.documents.http import request_document_response
 from onestop.eservice.forms import TITLES, ConfirmForm, DetailsForm, DocumentsForm, PlaceForm
 from onestop.eservice.selectors import case_get_by_submission_key
 from onestop.eservice.wizard import STEPS, Wizard
@@ -467,19 +468,8 @@ def done(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def document_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     """The request document (A4 PDF) of the request this session just filed."""
-    from onestop.documents.pdf import request_document_pdf  # noqa: PLC0415 (optional app)
-
     organisation = organisation_get_public(slug=slug)
-    case = _latest_done(request, organisation)
-    try:
-        content = request_document_pdf(case)
-    except NotImplementedError:
-        context = _step_context("done", organisation, problem="document")
-        return render(request, "eservice/error.html", context, status=503)
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="request-{case.number}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return request_document_response(_latest_done(request, organisation))
 
 
 @require_GET

@@ -33,7 +33,7 @@ from onestop.cases import numbering
 from onestop.cases.models import Case
 from onestop.cases.workflow import Status
 from onestop.core.errors import DomainError
-from onestop.documents.pdf import request_document_pdf
+from onestop.documents.http import request_document_response
 from onestop.organisations.models import Organisation
 from onestop.organisations.selectors import organisation_get_public
 from onestop.tracking import services, throttle
@@ -370,7 +370,4 @@ def photo(
 @_needs_verified_case()
 def document(request: HttpRequest, organisation: Organisation, case: Case) -> HttpResponse:
     """The request document (เอกสารคำร้อง) again, as a PDF."""
-    pdf = request_document_pdf(case)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="request-{case.number}.pdf"'
-    return response
+    return request_document_response(case)
