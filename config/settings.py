@@ -89,6 +89,7 @@ TEMPLATES: list[dict[str, Any]] = [
                 "django.template.context_processors.csp",
             ],
             "builtins": ["onestop.core.templatetags.thai"],
+            "libraries": {"onestop_forms": "onestop.core.templatetags.onestop_forms"},
         },
     }
 ]

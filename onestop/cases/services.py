@@ -126,12 +126,9 @@ def case_submit(
     if request_type.id_card_required and not any(f.kind == AttachmentKind.ID_CARD for f in files):
         raise DomainError(_("คำร้องประเภทนี้ต้องแนบรูปบัตรประชาชน"), code="id_card_required")
 
-    if submission_key:
-        existing = Case.objects.filter(
-            organisation=organisation, submission_key=submission_key
-        ).first()
-        if existing is not None:
-            return existing
+    existing = _already_submitted(organisation, submission_key)
+    if existing is not None:
+        return existing
 
     now = now or timezone.now()
     local_today = timezone.localdate(now)
@@ -172,6 +169,12 @@ def case_submit(
     return case
 
 
+def _already_submitted(organisation: Organisation, submission_key: str | None) -> Case | None:
+    if not submission_key:
+        return None
+    return Case.objects.filter(organisation=organisation, submission_key=submission_key).first()
+
+
 def _create_with_unique_number(
     fields: dict[str, object],
     organisation: Organisation,
@@ -184,12 +187,9 @@ def _create_with_unique_number(
             with transaction.atomic():  # a savepoint: a collision does not spoil the outer one
                 return Case.objects.create(number=number, **fields)
         except IntegrityError:
-            if submission_key:
-                existing = Case.objects.filter(
-                    organisation=organisation, submission_key=submission_key
-                ).first()
-                if existing is not None:
-                    return existing
+            existing = _already_submitted(organisation, submission_key)
+            if existing is not None:
+                return existing
     raise DomainError(_("ระบบไม่สามารถออกเลขคำร้องได้ กรุณาลองใหม่อีกครั้ง"), code="numbering")
 
 

@@ -21,6 +21,7 @@ from onestop.cases.uploads import (
 )
 from onestop.catalog.models import Category, LocationRule, RequestType
 from onestop.core import addresses
+from onestop.core.forms import MultipleFileField, MultipleFileInput
 from onestop.core.identity import normalise_mobile, normalise_national_id
 from onestop.core.thaidigits import to_arabic_digits
 
@@ -115,6 +116,7 @@ class DetailsForm(forms.Form):
         self.catalogue = catalogue
         field = self.fields["request_type"]
         assert isinstance(field, forms.TypedChoiceField)
+        field.error_anchor = "request-type"  # type: ignore[attr-defined]  # the cards' fieldset
         field.choices = [
             (t.pk, t.name)
             for category in catalogue
@@ -237,20 +239,6 @@ class PlaceForm(forms.Form):
 
 def _round(value: Decimal | None) -> Decimal | None:
     return None if value is None else value.quantize(Decimal("0.000001"))
-
-
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile[bytes]]:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
 
 
 _FILE_ERRORS = {

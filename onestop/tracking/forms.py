@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from onestop.cases import numbering, uploads
 from onestop.cases.models import AttachmentKind
 from onestop.cases.services import NewFile
+from onestop.core.forms import MultipleFileField, MultipleFileInput
 from onestop.core.thaidigits import to_arabic_digits
 
 
@@ -73,22 +74,6 @@ class CancelForm(Form):
     )
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile[Any]]:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
-
-
 def _validate_files(files: list[UploadedFile[Any]]) -> tuple[NewFile, ...]:
     """The wizard's checks (`onestop.cases.uploads`): type from the content, images re-encoded
     without EXIF, bombs and active PDFs refused, the same limits."""
@@ -108,6 +93,7 @@ class AddInformationForm(Form):
         error_messages={"required": _("กรุณากรอกข้อมูลเพิ่มเติม")},
     )
     attachments = MultipleFileField(
+        widget=MultipleFileInput(attrs={"accept": uploads.ACCEPT_DOCUMENT}),
         label=_("ไฟล์ประกอบ (ถ้ามี)"),
         required=False,
         help_text=_("รูปภาพ JPG, PNG, WebP หรือ PDF ไม่เกิน 5 ไฟล์ ไฟล์ละไม่เกิน 10 MB"),
