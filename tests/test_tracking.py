@@ -4,12 +4,14 @@ page behind a verified session; what an attacker guessing numbers or digits gets
 from __future__ import annotations
 
 import datetime as dt
+import io
 import logging
 import re
 from typing import Any
 from unittest import mock
 
 import pytest
+from django.core.management import call_command
 from django.test import Client, RequestFactory, override_settings
 from django.utils import timezone
 
@@ -375,6 +377,13 @@ def test_old_counters_are_pruned(client: Client, case: Case) -> None:
     check(client, case, digits="0000")
     assert throttle.prune() == 0
     assert throttle.prune(now=timezone.now() + dt.timedelta(minutes=16)) == 2
+
+
+def test_the_daily_prune_command_keeps_live_counters(client: Client, case: Case) -> None:
+    check(client, case, digits="0000")
+    out = io.StringIO()
+    call_command("tracking_prune", stdout=out)
+    assert out.getvalue().strip() == "0 expired counter(s) deleted"
 
 
 # --- The status changes ------------------------------------------------------------------------
