@@ -19,11 +19,11 @@ class Command(BaseCommand):
         accounts = load_demo(requests_per_organisation=options["requests"])
         base = settings.ONESTOP_PUBLIC_URL
         self.stdout.write("")
-        self.stdout.write(f"OneStop demo      {base}/")
-        self.stdout.write(f"  public page     {base}/wangchao/")
-        self.stdout.write(
-            f"  back office     {base}/admin/   (platform admin; staff back office: see issues)"
-        )
+        self.stdout.write(f"OneStop demo          {base}/")
+        self.stdout.write(f"  organisation page   {base}/wangchao/")
+        self.stdout.write(f"  file a request      {base}/wangchao/request/")
+        self.stdout.write(f"  check results       {base}/wangchao/track/")
+        self.stdout.write(f"  platform admin      {base}/admin/")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
         for account in accounts:
             where = f" @ {account.organisation_slug}" if account.organisation_slug else ""
