@@ -202,3 +202,18 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Back office (staff screens under /staff/) and staff accounts.
+INSTALLED_APPS += ["onestop.accounts", "onestop.backoffice"]
+# After authentication (it reads request.user), before messages (it may add one).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1,
+    "onestop.accounts.middleware.IdleTimeoutMiddleware",
+)
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "/staff/"
+# Signed out after this many minutes without a request.
+ONESTOP_STAFF_IDLE_MINUTES = env_int("ONESTOP_STAFF_IDLE_MINUTES", 30)
+AXES_LOCKOUT_CALLABLE = "onestop.accounts.views.locked_out"
+OTP_TOTP_ISSUER = "OneStop"
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 2  # a reset link works for two hours

@@ -1,0 +1,213 @@
+"""Forms of the back office: the inbox filters (dates typed in the Buddhist Era) and one small
+form per action on a request, each carrying the version it was shown with."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from django import forms
+from django.contrib.auth.models import User
+from django.utils.translation import gettext_lazy as _
+
+from onestop.backoffice.permissions import Action, StaffAccess
+from onestop.backoffice.selectors import SORTS, InboxQuery, assignable_members
+from onestop.cases.models import Channel
+from onestop.cases.workflow import Status
+from onestop.catalog.models import Category, RequestType
+from onestop.core.models import AuditAction
+from onestop.core.thaidate import BE_OFFSET
+from onestop.organisations.models import Department, Role
+
+_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
+
+
+class BuddhistDateField(forms.CharField):
+    """A date typed as day/month/year. A year above 2400 is read as Buddhist Era (พ.ศ.), which
+    is how Thai staff write dates; ISO dates (2026-11-25) are accepted as well."""
+
+    def to_python(self, value: Any) -> dt.date | None:  # type: ignore[override]
+        text = str(value or "").strip()
+        if not text:
+            return None
+        try:
+            if match := _DATE.match(text):
+                day, month, year = (int(g) for g in match.groups())
+                if year > 2400:
+                    year -= BE_OFFSET
+                return dt.date(year, month, day)
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            raise forms.ValidationError(
+                _("กรุณากรอกวันที่เป็น วัน/เดือน/ปี พ.ศ. เช่น 25/11/2569"), code="invalid"
+            ) from None
+
+
+def _date_widget() -> forms.TextInput:
+    return forms.TextInput(attrs={"placeholder": _("วว/ดด/ปปปป"), "inputmode": "numeric"})
+
+
+class InboxFilterForm(forms.Form):
+    q = forms.CharField(label=_("ค้นหา"), required=False, max_length=100,
+                        help_text=_("เลขคำร้อง หัวข้อ รายละเอียด หรือชื่อผู้ยื่น"))  # fmt: skip
+    status = forms.ChoiceField(label=_("สถานะ"), required=False)
+    category = forms.TypedChoiceField(label=_("หมวด"), required=False, coerce=int, empty_value=None)
+    request_type = forms.TypedChoiceField(
+        label=_("ประเภทคำร้อง"), required=False, coerce=int, empty_value=None
+    )
+    department = forms.TypedChoiceField(
+        label=_("กอง/สำนัก"), required=False, coerce=int, empty_value=None
+    )
+    assignee = forms.TypedChoiceField(
+        label=_("ผู้รับผิดชอบ"), required=False, coerce=int, empty_value=None
+    )
+    channel = forms.ChoiceField(label=_("ช่องทาง"), required=False)
+    overdue = forms.BooleanField(label=_("เฉพาะที่เกินกำหนด"), required=False)
+    date_from = BuddhistDateField(label=_("ยื่นตั้งแต่วันที่"), required=False, widget=_date_widget())
+    date_to = BuddhistDateField(label=_("ถึงวันที่"), required=False, widget=_date_widget())
+    sort = forms.ChoiceField(
+        label=_("เรียงตาม"),
+        required=False,
+        choices=list(
+            zip(
+                SORTS,
+                [_("ยื่นล่าสุดก่อน"), _("ยื่นก่อนแสดงก่อน"), _("ใกล้ครบกำหนดก่อน"), _("ความเร่งด่วน")],
+                strict=True,
+            )
+        ),
+    )
+
+    def __init__(self, *args: Any, access: StaffAccess, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        organisation = access.organisation
+        any_ = [("", _("ทั้งหมด"))]
+        self.fields["status"].choices = any_ + list(Status.choices)  # type: ignore[attr-defined]
+        self.fields["channel"].choices = any_ + list(Channel.choices)  # type: ignore[attr-defined]
+        categories = Category.objects.filter(organisation=organisation).order_by("position", "pk")
+        self.fields["category"].choices = any_ + [(c.pk, c.name) for c in categories]  # type: ignore[attr-defined]
+        types = RequestType.objects.filter(organisation=organisation)
+        if not access.can_see_confidential:
+            types = types.filter(is_confidential=False)
+        self.fields["request_type"].choices = any_ + [  # type: ignore[attr-defined]
+            (t.pk, t.name) for t in types.order_by("category__position", "position", "pk")
+        ]
+        departments = Department.objects.filter(organisation=organisation, is_active=True)
+        self.fields["department"].choices = any_ + [(d.pk, d.name) for d in departments]  # type: ignore[attr-defined]
+        self.fields["assignee"].choices = any_ + [  # type: ignore[attr-defined]
+            (m.user_id, m.user.get_full_name() or m.user.get_username())
+            for m in assignable_members(organisation=organisation)
+        ]
+
+    def to_query(self, *, tab: str, after: str) -> InboxQuery:
+        data = self.cleaned_data if self.is_valid() else {}
+        return InboxQuery(
+            tab=tab,
+            status=data.get("status") or "",
+            category=data.get("category"),
+            request_type=data.get("request_type"),
+            department=data.get("department"),
+            assignee=data.get("assignee"),
+            channel=data.get("channel") or "",
+            overdue=bool(data.get("overdue")),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            q=data.get("q") or "",
+            sort=data.get("sort") or "-submitted",
+            after=after,
+        )
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.ChoiceField(label=_("การกระทำ"), required=False)
+    actor = forms.CharField(label=_("ชื่อผู้ใช้"), required=False, max_length=150)
+    ref = forms.CharField(label=_("เลขคำร้อง"), required=False, max_length=64)
+    date_from = BuddhistDateField(label=_("ตั้งแต่วันที่"), required=False, widget=_date_widget())
+    date_to = BuddhistDateField(label=_("ถึงวันที่"), required=False, widget=_date_widget())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("ทั้งหมด")), *AuditAction.choices]  # type: ignore[attr-defined]
+
+
+class CaseActionForm(forms.Form):
+    """Base of every action: the version of the request the member was looking at."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    internal_note = forms.CharField(
+        label=_("บันทึกภายใน (ผู้ยื่นไม่เห็น)"), required=False, max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+
+
+class MessageActionForm(CaseActionForm):
+    public_message = forms.CharField(
+        label=_("ข้อความถึงผู้ยื่นคำร้อง"), required=False, max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+
+    # Per action: the label of the message and whether it is required.
+    MESSAGE: dict[Action, tuple[Any, bool]] = {
+        Action.RECEIVE: (_("ข้อความถึงผู้ยื่นคำร้อง (ถ้ามี)"), False),
+        Action.ASK: (_("ข้อมูลที่ต้องการเพิ่มเติม"), True),
+        Action.NOTE: (_("ข้อความถึงผู้ยื่นคำร้อง (ผู้ยื่นเห็นในหน้าติดตาม)"), False),
+        Action.COMPLETE: (_("ผลการดำเนินงาน"), True),
+        Action.REJECT: (_("เหตุผลที่ไม่รับเรื่อง"), True),
+        Action.REOPEN: (_("เหตุผลที่เปิดเรื่องอีกครั้ง"), True),
+        Action.FORWARD: (_("ข้อความเพิ่มเติมถึงผู้ยื่นคำร้อง (ถ้ามี)"), False),
+    }
+
+    def __init__(self, *args: Any, action: Action, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", str(action))
+        super().__init__(*args, **kwargs)
+        label, required = self.MESSAGE[action]
+        self.fields["public_message"].label = label
+        self.fields["public_message"].required = required
+
+
+class ForwardForm(MessageActionForm):
+    agency = forms.CharField(label=_("หน่วยงานที่ส่งต่อ"), max_length=200)
+    letter_number = forms.CharField(label=_("เลขที่หนังสือ"), required=False, max_length=60)
+    field_order = ["agency", "letter_number", "public_message", "internal_note", "version"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["action"] = Action.FORWARD
+        super().__init__(*args, **kwargs)
+
+
+class AssignForm(CaseActionForm):
+    department = forms.ModelChoiceField(label=_("กอง/สำนัก"), queryset=Department.objects.none())
+    assignee = forms.ModelChoiceField(
+        label=_("เจ้าหน้าที่ผู้รับผิดชอบ"), queryset=User.objects.none(), required=False,
+        empty_label=_("— ยังไม่ระบุ —"),
+    )  # fmt: skip
+    field_order = ["department", "assignee", "internal_note", "version"]
+
+    def __init__(self, *args: Any, access: StaffAccess, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", str(Action.ASSIGN))
+        super().__init__(*args, **kwargs)
+        departments = Department.objects.filter(organisation=access.organisation, is_active=True)
+        members = assignable_members(organisation=access.organisation)
+        if access.role == Role.HEAD:
+            departments = departments.filter(pk=access.department_id)
+            members = members.filter(department_id=access.department_id)
+        self.fields["department"].queryset = departments  # type: ignore[attr-defined]
+        self.fields["assignee"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            pk__in=members.values("user_id")
+        ).order_by("username")
+        self.fields["assignee"].label_from_instance = _member_label  # type: ignore[attr-defined]
+
+
+def _member_label(user: User) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def action_form(
+    action: Action, access: StaffAccess, *, data: Any = None, initial: Any = None
+) -> forms.Form:
+    """The form for `action`, bound to `data` when posted."""
+    if action == Action.ASSIGN:
+        return AssignForm(data, initial=initial, access=access)
+    if action == Action.FORWARD:
+        return ForwardForm(data, initial=initial)
+    return MessageActionForm(data, initial=initial, action=action)

@@ -1,0 +1,212 @@
+"""Writes made by staff: each checks the member's permission and the request's state, passes the
+version the form was shown with (a stale form is refused, not merged), calls the cases
+services (the only code that changes a request) and appends an entry to the audit trail."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from onestop.backoffice.permissions import Action, StaffAccess
+from onestop.cases.models import Case, CaseEvent, EventKind
+from onestop.cases.services import case_assign, case_transition
+from onestop.cases.workflow import OPEN_STATUSES, Actor, Status
+from onestop.core.audit import audit_record
+from onestop.core.errors import DomainError
+from onestop.core.models import AuditAction
+from onestop.organisations.models import Department, Membership
+
+# The statuses in which each action makes sense (mirrors cases.workflow.TRANSITIONS).
+ACTION_STATES: dict[Action, frozenset[Status]] = {
+    Action.RECEIVE: frozenset({Status.SUBMITTED}),
+    Action.ASSIGN: OPEN_STATUSES,
+    Action.FORWARD: frozenset({Status.SUBMITTED, Status.RECEIVED, Status.IN_PROGRESS}),
+    Action.ASK: frozenset({Status.RECEIVED, Status.IN_PROGRESS}),
+    Action.NOTE: frozenset({Status.RECEIVED, Status.IN_PROGRESS, Status.WAITING_CITIZEN}),
+    Action.COMPLETE: frozenset({Status.RECEIVED, Status.IN_PROGRESS}),
+    Action.REJECT: frozenset({Status.SUBMITTED, Status.RECEIVED, Status.WAITING_CITIZEN}),
+    Action.REOPEN: frozenset({Status.COMPLETED, Status.REJECTED, Status.FORWARDED}),
+    Action.RESULT_PHOTO: frozenset({Status.RECEIVED, Status.IN_PROGRESS, Status.COMPLETED}),
+}
+
+
+def available_actions(*, access: StaffAccess, case: Case) -> list[Action]:
+    """The actions to offer this member on this request now."""
+    return [
+        action
+        for action, states in ACTION_STATES.items()
+        if Status(case.status) in states and access.may(action, case)
+    ]
+
+
+def _check(*, access: StaffAccess, case: Case, action: Action) -> None:
+    if case.organisation_id != access.organisation.pk or not access.may(action, case):
+        raise DomainError(_("คุณไม่มีสิทธิ์ดำเนินการนี้กับคำร้องนี้"), code="forbidden")
+    if Status(case.status) not in ACTION_STATES[action]:
+        raise DomainError(
+            _("ดำเนินการนี้ไม่ได้ในสถานะ “%(status)s”") % {"status": Status(case.status).label},
+            code="illegal_transition",
+        )
+
+
+def _audit_change(
+    request: HttpRequest | None, access: StaffAccess, case: Case, action: Action, **details: object
+) -> None:
+    audit_record(
+        request=request,
+        actor=access.user,
+        action=AuditAction.CASE_CHANGE,
+        organisation=access.organisation,
+        object_type="case",
+        object_ref=case.number,
+        details={"action": str(action), "status": case.status, **details},
+    )
+
+
+def staff_case_act(
+    *,
+    access: StaffAccess,
+    case: Case,
+    action: Action,
+    expected_version: int,
+    public_message: str = "",
+    internal_note: str = "",
+    request: HttpRequest | None = None,
+) -> Case:
+    """Receive, ask for information, complete, not accept or reopen a request.
+
+    1. Check the member's permission and that the action fits the request's status.
+    2. Work out the target status (reopen goes back to work or back to receipt).
+    3. `case_transition` with `expected_version`: a change made meanwhile is refused.
+    4. Record the change in the audit trail."""
+    _check(access=access, case=case, action=action)
+    current = Status(case.status)
+    targets = {
+        Action.RECEIVE: Status.RECEIVED,
+        Action.ASK: Status.WAITING_CITIZEN,
+        Action.COMPLETE: Status.COMPLETED,
+        Action.REJECT: Status.REJECTED,
+        Action.REOPEN: Status.IN_PROGRESS if current == Status.COMPLETED else Status.RECEIVED,
+    }
+    if action not in targets:
+        raise DomainError(_("คำสั่งไม่ถูกต้อง"), code="invalid_action")
+    updated = case_transition(
+        case=case,
+        to=targets[action],
+        actor_kind=Actor.STAFF,
+        actor=access.user,
+        public_message=public_message,
+        internal_note=internal_note,
+        expected_version=expected_version,
+    )
+    _audit_change(request, access, updated, action)
+    return updated
+
+
+def staff_case_forward(
+    *,
+    access: StaffAccess,
+    case: Case,
+    expected_version: int,
+    agency: str,
+    letter_number: str,
+    public_message: str = "",
+    internal_note: str = "",
+    request: HttpRequest | None = None,
+) -> Case:
+    """Forward the request to another agency, telling the citizen which one and the letter."""
+    _check(access=access, case=case, action=Action.FORWARD)
+    if not agency.strip():
+        raise DomainError(_("กรุณาระบุชื่อหน่วยงานที่ส่งต่อ"), code="agency_required")
+    message = _("ส่งเรื่องต่อไปยัง %(agency)s") % {"agency": agency.strip()}
+    if letter_number.strip():
+        message += " " + _("หนังสือเลขที่ %(letter)s") % {"letter": letter_number.strip()}
+    if public_message.strip():
+        message += "\n" + public_message.strip()
+    updated = case_transition(
+        case=case, to=Status.FORWARDED, actor_kind=Actor.STAFF, actor=access.user,
+        public_message=message, internal_note=internal_note, expected_version=expected_version,
+    )  # fmt: skip
+    _audit_change(request, access, updated, Action.FORWARD, agency=agency.strip())
+    return updated
+
+
+def staff_case_note(
+    *,
+    access: StaffAccess,
+    case: Case,
+    expected_version: int,
+    public_message: str = "",
+    internal_note: str = "",
+    request: HttpRequest | None = None,
+) -> Case:
+    """Record progress: a message to the citizen and/or an internal note. A request that was
+    received (or waiting for the citizen) moves to in progress."""
+    _check(access=access, case=case, action=Action.NOTE)
+    if not public_message.strip() and not internal_note.strip():
+        raise DomainError(_("กรุณาเขียนข้อความถึงผู้ยื่นหรือบันทึกภายใน"), code="message_required")
+    if case.status != Status.IN_PROGRESS:
+        updated = case_transition(
+            case=case, to=Status.IN_PROGRESS, actor_kind=Actor.STAFF, actor=access.user,
+            public_message=public_message, internal_note=internal_note,
+            expected_version=expected_version,
+        )  # fmt: skip
+    else:
+        with transaction.atomic():
+            updated = Case.objects.select_for_update().get(pk=case.pk)
+            if updated.version != expected_version:
+                raise _stale()
+            updated.version += 1
+            updated.save(update_fields=["version", "updated_at"])
+            CaseEvent.objects.create(
+                case=updated, kind=EventKind.NOTE, actor_kind=Actor.STAFF, actor=access.user,
+                public_message=public_message.strip(), internal_note=internal_note.strip(),
+            )  # fmt: skip
+    _audit_change(request, access, updated, Action.NOTE)
+    return updated
+
+
+def _stale() -> DomainError:
+    return DomainError(
+        _("มีผู้อื่นแก้ไขคำร้องนี้ไปแล้ว กรุณาโหลดหน้าใหม่แล้วลองอีกครั้ง"), code="stale"
+    )
+
+
+def staff_case_assign(
+    *,
+    access: StaffAccess,
+    case: Case,
+    expected_version: int,
+    department: Department,
+    assignee: User | None,
+    internal_note: str = "",
+    request: HttpRequest | None = None,
+) -> Case:
+    """Route the request to a department and, optionally, one of its officers."""
+    _check(access=access, case=case, action=Action.ASSIGN)
+    if department.organisation_id != access.organisation.pk or not access.may_assign_to(
+        department.pk
+    ):
+        raise DomainError(_("คุณมอบหมายงานให้กอง/สำนักนี้ไม่ได้"), code="forbidden_department")
+    if (
+        assignee is not None
+        and not Membership.objects.filter(
+            user=assignee, organisation=access.organisation, is_active=True
+        ).exists()
+    ):
+        raise DomainError(_("ผู้รับผิดชอบไม่ได้เป็นเจ้าหน้าที่ขององค์กรนี้"), code="foreign_assignee")
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.version != expected_version:
+            raise _stale()
+        updated = case_assign(
+            case=locked, department=department, assignee=assignee, actor=access.user,
+            internal_note=internal_note,
+        )  # fmt: skip
+    _audit_change(
+        request, access, updated, Action.ASSIGN,
+        department=department.key, assignee=assignee.get_username() if assignee else "",
+    )  # fmt: skip
+    return updated

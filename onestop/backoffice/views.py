@@ -1,0 +1,362 @@
+"""Staff screens under /staff/<organisation>/: thin views over the selectors and services.
+
+Every view but `staff_home` takes the organisation from the URL and goes through `staff_view`,
+which requires a signed-in member of that organisation (anyone else: 404 and a log line)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, Concatenate, ParamSpec
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.contrib.auth.views import redirect_to_login
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from onestop.backoffice import selectors, services
+from onestop.backoffice.forms import AuditFilterForm, InboxFilterForm, action_form
+from onestop.backoffice.permissions import Action, StaffAccess, staff_access
+from onestop.cases.models import Case
+from onestop.cases.selectors import case_national_id
+from onestop.cases.workflow import OPEN_STATUSES
+from onestop.core.audit import audit_record
+from onestop.core.errors import DomainError
+from onestop.core.models import AuditAction
+from onestop.documents.pdf import request_document_pdf
+from onestop.organisations.models import Organisation, Role
+
+logger = logging.getLogger("onestop.backoffice")
+P = ParamSpec("P")
+StaffViewFunc = Callable[Concatenate[HttpRequest, StaffAccess, P], HttpResponse]
+
+
+
+def _action_labels() -> dict[Action, str]:
+    return {
+        Action.RECEIVE: _("รับเรื่อง"),
+        Action.ASSIGN: _("มอบหมายงาน"),
+        Action.NOTE: _("บันทึกความคืบหน้า"),
+        Action.ASK: _("ขอข้อมูลเพิ่มเติมจากผู้ยื่น"),
+        Action.FORWARD: _("ส่งต่อหน่วยงานอื่น"),
+        Action.COMPLETE: _("ดำเนินการแล้วเสร็จ"),
+        Action.REJECT: _("ไม่รับเรื่อง"),
+        Action.REOPEN: _("เปิดเรื่องอีกครั้ง"),
+    }
+
+
+def _is_verified(request: HttpRequest) -> bool:
+    is_verified: Callable[[], bool] | None = getattr(request.user, "is_verified", None)
+    return bool(is_verified and is_verified())
+
+
+def staff_view(view: StaffViewFunc[P]) -> Callable[Concatenate[HttpRequest, str, P], HttpResponse]:
+    """Resolve `org_slug` to the member's access, or 404 (and a log line) for anyone who does
+    not serve that organisation. Administrators must have passed the second factor."""
+
+    @wraps(view)
+    def wrapper(
+        request: HttpRequest, org_slug: str, *args: P.args, **kwargs: P.kwargs
+    ) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        assert isinstance(request.user, User)
+        organisation = Organisation.objects.filter(slug=org_slug, is_active=True).first()
+        access = (
+            staff_access(user=request.user, organisation=organisation) if organisation else None
+        )
+        if access is None:
+            logger.warning(
+                "staff access refused: user=%s organisation=%s path=%s",
+                request.user.pk, org_slug, request.path,
+            )  # fmt: skip
+            if organisation is not None:
+                audit_record(
+                    request=request, action=AuditAction.DENIED, organisation=organisation,
+                    object_type="path", details={"path": request.path[:200]},
+                )  # fmt: skip
+            raise Http404
+        if access.role == Role.ADMIN and not _is_verified(request):
+            return redirect_to_login(request.get_full_path(), reverse("accounts:otp"))
+        return view(request, access, *args, **kwargs)
+
+    return wrapper
+
+
+@login_required
+@require_GET
+def staff_home(request: HttpRequest) -> HttpResponse:
+    """The organisations this person serves. With exactly one, go straight to its inbox."""
+    assert isinstance(request.user, User)
+    memberships = list(selectors.staff_memberships(user=request.user))
+    if len(memberships) == 1:
+        return redirect("backoffice:inbox", org_slug=memberships[0].organisation.slug)
+    return render(request, "backoffice/home.html", {"memberships": memberships})
+
+
+@require_GET
+@staff_view
+def inbox(request: HttpRequest, access: StaffAccess) -> HttpResponse:
+    form = InboxFilterForm(request.GET or None, access=access)
+    tab = request.GET.get("tab") or selectors.default_tab(access)
+    if tab not in selectors.TABS:
+        tab = "all"
+    query = form.to_query(tab=tab, after=request.GET.get("after", "")[:80])
+    page = selectors.case_list_for_staff(
+        user=access.user, organisation=access.organisation, query=query, access=access
+    )
+    base_params = request.GET.copy()
+    for key in ("tab", "after"):
+        base_params.pop(key, None)
+    next_params = base_params.copy()
+    next_params["tab"] = tab
+    next_params["after"] = page.next_cursor
+    tab_labels = {
+        "new": _("ใหม่"), "mine": _("ของฉัน"), "department": _("กองของฉัน"),
+        "waiting": _("รอผู้ยื่น"), "overdue": _("เกินกำหนด"), "all": _("ทั้งหมด"),
+        "closed": _("ปิดแล้ว"),
+    }  # fmt: skip
+    tabs = [
+        {
+            "key": key,
+            "label": tab_labels[key],
+            "count": page.counts[key],
+            "query": _with(base_params, tab=key),
+        }
+        for key in selectors.TABS
+        if key != "department" or access.department_id is not None
+    ]
+    return render(
+        request,
+        "backoffice/inbox.html",
+        {
+            "access": access,
+            "organisation": access.organisation,
+            "form": form,
+            "tab": tab,
+            "tabs": tabs,
+            "page": page,
+            "open_statuses": [str(s) for s in OPEN_STATUSES],
+            "next_query": next_params.urlencode() if page.next_cursor else "",
+            "first_query": _with(base_params, tab=tab) if query.after else "",
+        },
+    )
+
+
+def _with(params: Any, **values: str) -> str:
+    copy = params.copy()
+    for key, value in values.items():
+        copy[key] = value
+    return str(copy.urlencode())
+
+
+def _case_page(
+    request: HttpRequest,
+    access: StaffAccess,
+    case: Case,
+    *,
+    bound: tuple[Action, Any] | None = None,
+    error: str = "",
+    national_id: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    labels = _action_labels()
+    actions = []
+    for action in services.available_actions(access=access, case=case):
+        if action not in labels:
+            continue
+        form = (
+            bound[1]
+            if bound and bound[0] == action
+            else action_form(action, access, initial=_initial(action, case))
+        )
+        actions.append(
+            {"key": str(action), "label": labels[action], "form": form,
+             "open": bool(bound and bound[0] == action)}
+        )  # fmt: skip
+    events = list(selectors.case_timeline(case=case))
+    return render(
+        request,
+        "backoffice/case.html",
+        {
+            "access": access,
+            "organisation": access.organisation,
+            "case": case,
+            "events": events,
+            "attachments": selectors.case_attachments(case=case, access=access),
+            "actions": actions,
+            "action_error": error,
+            "national_id": national_id,
+            "is_open": case.status in OPEN_STATUSES,
+            "today": timezone.localdate(),
+        },
+        status=status,
+    )
+
+
+def _initial(action: Action, case: Case) -> dict[str, Any]:
+    initial: dict[str, Any] = {"version": case.version}
+    if action == Action.ASSIGN:
+        initial["department"] = case.department_id
+        initial["assignee"] = case.assignee_id
+    return initial
+
+
+def _audit_view(request: HttpRequest, access: StaffAccess, case: Case, action: AuditAction,
+                **details: Any) -> None:  # fmt: skip
+    audit_record(
+        request=request, actor=access.user, action=action, organisation=access.organisation,
+        object_type="case", object_ref=case.number, details=details,
+    )  # fmt: skip
+
+
+@require_GET
+@staff_view
+def case_detail(request: HttpRequest, access: StaffAccess, number: str) -> HttpResponse:
+    case = selectors.case_get_for_staff(
+        user=access.user, organisation=access.organisation, number=number, access=access
+    )
+    _audit_view(request, access, case, AuditAction.CASE_VIEW)
+    return _case_page(request, access, case)
+
+
+@require_POST
+@staff_view
+def case_national_id_show(request: HttpRequest, access: StaffAccess, number: str) -> HttpResponse:
+    """The full national ID, on explicit request, for roles that handle identity; logged."""
+    case = selectors.case_get_for_staff(
+        user=access.user, organisation=access.organisation, number=number, access=access
+    )
+    if not access.can_see_identity:
+        raise Http404
+    _audit_view(request, access, case, AuditAction.NATIONAL_ID_VIEW)
+    return _case_page(request, access, case, national_id=case_national_id(case))
+
+
+@require_POST
+@staff_view
+def case_act(request: HttpRequest, access: StaffAccess, number: str, action: str) -> HttpResponse:
+    case = selectors.case_get_for_staff(
+        user=access.user, organisation=access.organisation, number=number, access=access
+    )
+    try:
+        chosen = Action(action)
+    except ValueError:
+        raise Http404 from None
+    if chosen not in _action_labels():
+        raise Http404
+    if not access.may(chosen, case):
+        return _case_page(
+            request, access, case, error=_("คุณไม่มีสิทธิ์ดำเนินการนี้กับคำร้องนี้"), status=403
+        )
+    form = action_form(chosen, access, data=request.POST)
+    if not form.is_valid():
+        return _case_page(request, access, case, bound=(chosen, form), status=400)
+    data = form.cleaned_data
+    try:
+        common: dict[str, Any] = {
+            "access": access, "case": case, "expected_version": data["version"],
+            "internal_note": data.get("internal_note", ""), "request": request,
+        }  # fmt: skip
+        if chosen == Action.ASSIGN:
+            services.staff_case_assign(
+                department=data["department"], assignee=data["assignee"], **common
+            )
+        elif chosen == Action.FORWARD:
+            services.staff_case_forward(
+                agency=data["agency"], letter_number=data["letter_number"],
+                public_message=data["public_message"], **common,
+            )  # fmt: skip
+        elif chosen == Action.NOTE:
+            services.staff_case_note(public_message=data["public_message"], **common)
+        else:
+            services.staff_case_act(action=chosen, public_message=data["public_message"], **common)
+    except DomainError as error:
+        case.refresh_from_db()
+        return _case_page(
+            request, access, case, bound=(chosen, form), error=error.message,
+            status=_ERROR_STATUS.get(error.code, 400),
+        )  # fmt: skip
+    messages.success(request, _("บันทึกแล้ว: %(action)s") % {"action": _action_labels()[chosen]})
+    return redirect("backoffice:case", org_slug=access.organisation.slug, number=case.number)
+
+
+_ERROR_STATUS = {"stale": 409, "illegal_transition": 409, "forbidden": 403,
+                 "forbidden_department": 403}  # fmt: skip
+
+
+@require_GET
+@staff_view
+def attachment_download(
+    request: HttpRequest, access: StaffAccess, number: str, pk: int
+) -> HttpResponse:
+    attachment = selectors.attachment_get_for_staff(
+        user=access.user, organisation=access.organisation, number=number, pk=pk, access=access
+    )
+    audit_record(
+        request=request, actor=access.user, action=AuditAction.FILE_DOWNLOAD,
+        organisation=access.organisation, object_type="attachment",
+        object_ref=attachment.case.number,
+        details={"attachment": attachment.pk, "kind": attachment.kind},
+    )  # fmt: skip
+    inline = attachment.content_type.startswith("image/")
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=not inline,
+        filename=attachment.original_name,
+        content_type=attachment.content_type if inline else "application/octet-stream",
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@staff_view
+def case_document(request: HttpRequest, access: StaffAccess, number: str) -> HttpResponse:
+    """The request document (PDF) to print, e.g. for the citizen to sign at the counter."""
+    case = selectors.case_get_for_staff(
+        user=access.user, organisation=access.organisation, number=number, access=access
+    )
+    if not access.can_see_identity:
+        raise Http404
+    _audit_view(request, access, case, AuditAction.DOCUMENT_PRINT)
+    response = HttpResponse(request_document_pdf(case), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{case.number}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@staff_view
+def audit_log(request: HttpRequest, access: StaffAccess) -> HttpResponse:
+    if not access.can_read_audit:
+        raise Http404
+    form = AuditFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    before = request.GET.get("before", "")
+    entries = list(
+        selectors.audit_list_for_staff(
+            user=access.user, organisation=access.organisation, access=access,
+            action=data.get("action") or "", actor=data.get("actor") or "",
+            ref=data.get("ref") or "", date_from=data.get("date_from"),
+            date_to=data.get("date_to"), before=int(before) if before.isdigit() else None,
+        )
+    )  # fmt: skip
+    params = request.GET.copy()
+    params.pop("before", None)
+    next_query = _with(params, before=str(entries[-1].pk)) if len(entries) == 100 else ""
+    return render(
+        request,
+        "backoffice/audit.html",
+        {"access": access, "organisation": access.organisation, "form": form,
+         "entries": entries, "next_query": next_query},
+    )  # fmt: skip
