@@ -27,10 +27,9 @@ LOGIN = 302  # redirect to the sign-in page
 OK, MOVED, NOT_FOUND, FORBIDDEN = 200, 302, 404, 403
 
 
-def _row(anonymous: int, citizen: int, counter: int, officer_own: int, officer_other: int,
-         executive: int, admin: int, staff_b: int) -> dict[str, int]:  # fmt: skip
-    return dict(zip(PERSONAS, (anonymous, citizen, counter, officer_own, officer_other,
-                               executive, admin, staff_b), strict=True))  # fmt: skip
+def _row(*expected: int) -> dict[str, int]:
+    """Expected statuses in the order of PERSONAS."""
+    return dict(zip(PERSONAS, expected, strict=True))
 
 
 # (method, expected status per persona). "officer_other" is the department officer looking at
@@ -39,8 +38,9 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "accounts:login": ("get", _row(OK, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED)),
     "accounts:logout": ("post", _row(MOVED, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED)),
     "accounts:logout-everywhere": (
-        "post", _row(LOGIN, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED),
-    ),  # fmt: skip
+        "post",
+        _row(LOGIN, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED),
+    ),
     "accounts:otp": ("get", _row(LOGIN, OK, OK, OK, OK, OK, OK, OK)),
     "accounts:password-reset": ("get", _row(OK, OK, OK, OK, OK, OK, OK, OK)),
     "accounts:password-reset-done": ("get", _row(OK, OK, OK, OK, OK, OK, OK, OK)),
@@ -49,12 +49,14 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "backoffice:home": ("get", _row(LOGIN, OK, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED)),
     "backoffice:inbox": ("get", _row(LOGIN, NOT_FOUND, OK, OK, OK, OK, OK, NOT_FOUND)),
     "backoffice:audit": (
-        "get", _row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND),
-    ),  # fmt: skip
+        "get",
+        _row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND),
+    ),
     "backoffice:case": ("get", _row(LOGIN, NOT_FOUND, OK, OK, NOT_FOUND, OK, OK, NOT_FOUND)),
     "backoffice:case-national-id": (
-        "post", _row(LOGIN, NOT_FOUND, OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
-    ),  # fmt: skip
+        "post",
+        _row(LOGIN, NOT_FOUND, OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    ),
     # Receiving a new request is the counter's job; department officers, the executive and the
     # administrator are refused; others never see the request.
     "backoffice:case-act": (
@@ -62,11 +64,13 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
         _row(LOGIN, NOT_FOUND, MOVED, FORBIDDEN, NOT_FOUND, FORBIDDEN, FORBIDDEN, NOT_FOUND),
     ),
     "backoffice:attachment": (
-        "get", _row(LOGIN, NOT_FOUND, OK, OK, NOT_FOUND, OK, OK, NOT_FOUND),
-    ),  # fmt: skip
+        "get",
+        _row(LOGIN, NOT_FOUND, OK, OK, NOT_FOUND, OK, OK, NOT_FOUND),
+    ),
     "backoffice:document": (
-        "get", _row(LOGIN, NOT_FOUND, OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
-    ),  # fmt: skip
+        "get",
+        _row(LOGIN, NOT_FOUND, OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    ),
 }
 
 
@@ -113,6 +117,7 @@ def _kwargs(name: str, organisation: Organisation, case: Case) -> dict[str, Any]
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_access_matrix(
+    *,
     name: str,
     persona: str,
     org_a: Organisation,

@@ -53,7 +53,7 @@ def locked_out(
 
 
 class StaffLogoutView(auth_views.LogoutView):
-    next_page = reverse_lazy("accounts:login")
+    next_page = "accounts:login"
 
 
 @require_POST
@@ -88,9 +88,7 @@ def otp(request: HttpRequest) -> HttpResponse:
     if device is None:
         device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
         if device is None:
-            device = TOTPDevice.objects.create(
-                user=user, name=_("แอปยืนยันตัวตน"), confirmed=False
-            )
+            device = TOTPDevice.objects.create(user=user, name=_("แอปยืนยันตัวตน"), confirmed=False)
     form = OtpTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):

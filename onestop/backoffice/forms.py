@@ -188,7 +188,7 @@ class AssignForm(CaseActionForm):
         super().__init__(*args, **kwargs)
         departments = Department.objects.filter(organisation=access.organisation, is_active=True)
         members = assignable_members(organisation=access.organisation)
-        if access.role == Role.HEAD:
+        if access.role == Role.HEAD and access.department_id is not None:
             departments = departments.filter(pk=access.department_id)
             members = members.filter(department_id=access.department_id)
         self.fields["department"].queryset = departments  # type: ignore[attr-defined]

@@ -39,11 +39,12 @@ class Action(enum.StrEnum):
     RESULT_PHOTO = "result_photo"
 
 
+_COUNTER_ACTIONS = {
+    Action.RECEIVE, Action.ASSIGN, Action.FORWARD, Action.ASK, Action.NOTE, Action.REJECT,
+    Action.REOPEN,
+}  # fmt: skip
 _ACTIONS: dict[Role, frozenset[Action]] = {
-    Role.COUNTER: frozenset(
-        {Action.RECEIVE, Action.ASSIGN, Action.FORWARD, Action.ASK, Action.NOTE,
-         Action.REJECT, Action.REOPEN}
-    ),  # fmt: skip
+    Role.COUNTER: frozenset(_COUNTER_ACTIONS),
     Role.OFFICER: frozenset({Action.FORWARD, Action.ASK, Action.NOTE, Action.RESULT_PHOTO}),
     Role.HEAD: frozenset(Action),
     Role.EXECUTIVE: frozenset(),

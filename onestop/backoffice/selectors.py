@@ -4,6 +4,7 @@ and returns only what that member may see (department scope, confidential types)
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
@@ -98,7 +99,7 @@ class InboxQuery:
 
 @dataclass
 class InboxPage:
-    cases: list[Case]
+    cases: Sequence[Case]
     counts: dict[str, int]
     next_cursor: str = ""
     today: dt.date = field(default_factory=timezone.localdate)
@@ -145,7 +146,7 @@ def _decode_cursor(cursor: str, key: str) -> tuple[object, int] | None:
         value: object
         if key == "submitted_at":
             value = dt.datetime.fromisoformat(text)
-            if timezone.is_naive(value):  # type: ignore[arg-type]
+            if timezone.is_naive(value):
                 return None
         elif key == "due_key":
             value = dt.date.fromisoformat(text)
@@ -154,6 +155,30 @@ def _decode_cursor(cursor: str, key: str) -> tuple[object, int] | None:
     except ValueError:
         return None
     return value, int(pk)
+
+
+def _filter(cases: QuerySet[Case], query: InboxQuery, today: dt.date) -> QuerySet[Case]:
+    if query.status in Status.values:
+        cases = cases.filter(status=query.status)
+    if query.category:
+        cases = cases.filter(request_type__category_id=query.category)
+    if query.request_type:
+        cases = cases.filter(request_type_id=query.request_type)
+    if query.department:
+        cases = cases.filter(department_id=query.department)
+    if query.assignee:
+        cases = cases.filter(assignee_id=query.assignee)
+    if query.channel:
+        cases = cases.filter(channel=query.channel)
+    if query.overdue:
+        cases = cases.filter(status__in=OPEN_STATUSES, due_date__lt=today)
+    if query.date_from:
+        cases = cases.filter(submitted_at__date__gte=query.date_from)
+    if query.date_to:
+        cases = cases.filter(submitted_at__date__lte=query.date_to)
+    if query.q.strip():
+        cases = _search(cases, query.q.strip()[:100])
+    return cases
 
 
 def case_list_for_staff(
@@ -171,29 +196,9 @@ def case_list_for_staff(
     today = timezone.localdate()
     scope = case_scope_for_staff(user=user, organisation=organisation, access=access)
 
-    filtered = scope
-    if query.status in Status.values:
-        filtered = filtered.filter(status=query.status)
-    if query.category:
-        filtered = filtered.filter(request_type__category_id=query.category)
-    if query.request_type:
-        filtered = filtered.filter(request_type_id=query.request_type)
-    if query.department:
-        filtered = filtered.filter(department_id=query.department)
-    if query.assignee:
-        filtered = filtered.filter(assignee_id=query.assignee)
-    if query.channel:
-        filtered = filtered.filter(channel=query.channel)
-    if query.overdue:
-        filtered = filtered.filter(status__in=OPEN_STATUSES, due_date__lt=today)
-    if query.date_from:
-        filtered = filtered.filter(submitted_at__date__gte=query.date_from)
-    if query.date_to:
-        filtered = filtered.filter(submitted_at__date__lte=query.date_to)
-    if query.q.strip():
-        filtered = _search(filtered, query.q.strip()[:100])
-
+    filtered = _filter(scope, query, today)
     conditions = _tab_conditions(access, today)
+
     counts = filtered.aggregate(
         **{tab: Count("pk", filter=condition) for tab, condition in conditions.items()}
     )
@@ -211,8 +216,9 @@ def case_list_for_staff(
             rows = rows.filter(Q(**{f"{key}__gt": value}) | Q(**{key: value, "pk__gt": pk}))
     order = [f"-{key}", "-pk"] if descending else [key, "pk"]
     page = list(
-        rows.select_related("request_type", "request_type__category", "department", "assignee")
-        .order_by(*order)[: page_size + 1]
+        rows.select_related(
+            "request_type", "request_type__category", "department", "assignee"
+        ).order_by(*order)[: page_size + 1]
     )
     next_cursor = _encode_cursor(page[page_size - 1], key) if len(page) > page_size else ""
     return InboxPage(

@@ -169,9 +169,7 @@ def staff_case_note(
 
 
 def _stale() -> DomainError:
-    return DomainError(
-        _("มีผู้อื่นแก้ไขคำร้องนี้ไปแล้ว กรุณาโหลดหน้าใหม่แล้วลองอีกครั้ง"), code="stale"
-    )
+    return DomainError(_("มีผู้อื่นแก้ไขคำร้องนี้ไปแล้ว กรุณาโหลดหน้าใหม่แล้วลองอีกครั้ง"), code="stale")
 
 
 def staff_case_assign(

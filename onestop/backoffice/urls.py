@@ -14,9 +14,7 @@ urlpatterns = [
         views.case_national_id_show,
         name="case-national-id",
     ),
-    path(
-        "<slug:org_slug>/cases/<str:number>/act/<slug:action>/", views.case_act, name="case-act"
-    ),
+    path("<slug:org_slug>/cases/<str:number>/act/<slug:action>/", views.case_act, name="case-act"),
     path(
         "<slug:org_slug>/cases/<str:number>/files/<int:pk>/",
         views.attachment_download,

@@ -8,14 +8,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, Concatenate, ParamSpec
+from typing import Any, Concatenate, cast
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -35,9 +35,6 @@ from onestop.documents.pdf import request_document_pdf
 from onestop.organisations.models import Organisation, Role
 
 logger = logging.getLogger("onestop.backoffice")
-P = ParamSpec("P")
-StaffViewFunc = Callable[Concatenate[HttpRequest, StaffAccess, P], HttpResponse]
-
 
 
 def _action_labels() -> dict[Action, str]:
@@ -58,14 +55,16 @@ def _is_verified(request: HttpRequest) -> bool:
     return bool(is_verified and is_verified())
 
 
-def staff_view(view: StaffViewFunc[P]) -> Callable[Concatenate[HttpRequest, str, P], HttpResponse]:
+def staff_view[**P](
+    view: Callable[Concatenate[HttpRequest, StaffAccess, P], HttpResponseBase],
+) -> Callable[Concatenate[HttpRequest, str, P], HttpResponseBase]:
     """Resolve `org_slug` to the member's access, or 404 (and a log line) for anyone who does
     not serve that organisation. Administrators must have passed the second factor."""
 
     @wraps(view)
     def wrapper(
         request: HttpRequest, org_slug: str, *args: P.args, **kwargs: P.kwargs
-    ) -> HttpResponse:
+    ) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         assert isinstance(request.user, User)
@@ -88,7 +87,7 @@ def staff_view(view: StaffViewFunc[P]) -> Callable[Concatenate[HttpRequest, str,
             return redirect_to_login(request.get_full_path(), reverse("accounts:otp"))
         return view(request, access, *args, **kwargs)
 
-    return wrapper
+    return cast(Callable[Concatenate[HttpRequest, str, P], HttpResponseBase], wrapper)
 
 
 @login_required
@@ -254,9 +253,7 @@ def case_act(request: HttpRequest, access: StaffAccess, number: str, action: str
     if chosen not in _action_labels():
         raise Http404
     if not access.may(chosen, case):
-        return _case_page(
-            request, access, case, error=_("คุณไม่มีสิทธิ์ดำเนินการนี้กับคำร้องนี้"), status=403
-        )
+        return _case_page(request, access, case, error=_("คุณไม่มีสิทธิ์ดำเนินการนี้กับคำร้องนี้"), status=403)
     form = action_form(chosen, access, data=request.POST)
     if not form.is_valid():
         return _case_page(request, access, case, bound=(chosen, form), status=400)
@@ -297,7 +294,7 @@ _ERROR_STATUS = {"stale": 409, "illegal_transition": 409, "forbidden": 403,
 @staff_view
 def attachment_download(
     request: HttpRequest, access: StaffAccess, number: str, pk: int
-) -> HttpResponse:
+) -> HttpResponseBase:
     attachment = selectors.attachment_get_for_staff(
         user=access.user, organisation=access.organisation, number=number, pk=pk, access=access
     )

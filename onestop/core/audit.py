@@ -78,7 +78,7 @@ def audit_record(
     """Append one entry. `actor` defaults to the request's user."""
     if actor is None and request is not None and not isinstance(request.user, AnonymousUser):
         actor = request.user if isinstance(request.user, User) else None
-    entry = AuditLog.objects.create(
+    return AuditLog.objects.create(
         actor=actor,
         actor_username=actor.get_username() if actor is not None else "",
         organisation=organisation,
@@ -88,4 +88,3 @@ def audit_record(
         ip_address=client_ip(request) if request is not None else None,
         details=_scrub(details or {}),
     )
-    return entry
