@@ -205,9 +205,9 @@ LOGGING = {
 
 # Back office (staff screens under /staff/) and staff accounts.
 INSTALLED_APPS += ["onestop.accounts", "onestop.backoffice"]
-# After authentication (it reads request.user), before messages (it may add one).
+# After authentication (it reads request.user) and messages (it may add one).
 MIDDLEWARE.insert(
-    MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1,
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
     "onestop.accounts.middleware.IdleTimeoutMiddleware",
 )
 LOGIN_URL = "accounts:login"

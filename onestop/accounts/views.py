@@ -42,6 +42,7 @@ def locked_out(
         "accounts/login.html",
         {
             "form": StaffLoginForm(request),
+            "next": "",
             "locked_out": _(
                 "ลงชื่อเข้าใช้ผิดหลายครั้งเกินไป ระบบระงับการลงชื่อเข้าใช้ชั่วคราว "
                 "กรุณารอประมาณ %(minutes)s นาทีแล้วลองใหม่ หรือใช้ “ลืมรหัสผ่าน”"
