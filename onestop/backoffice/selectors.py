@@ -187,11 +187,12 @@ def case_list_for_staff(
     organisation: Organisation,
     query: InboxQuery | None = None,
     access: StaffAccess | None = None,
-    page_size: int = PAGE_SIZE,
+    page_size: int | None = None,
 ) -> InboxPage:
     """One page of the inbox, its tab counts and the cursor of the next page (keyset
     pagination: the page after the last row seen, fast at any depth)."""
     access = _access(user=user, organisation=organisation, access=access)
+    page_size = page_size or PAGE_SIZE
     query = query or InboxQuery()
     today = timezone.localdate()
     scope = case_scope_for_staff(user=user, organisation=organisation, access=access)
