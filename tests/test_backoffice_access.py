@@ -52,6 +52,10 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
         "get",
         _row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND),
     ),
+    "backoffice:counter-entry": (
+        "get",
+        _row(LOGIN, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    ),
     "backoffice:case": ("get", _row(LOGIN, NOT_FOUND, OK, OK, NOT_FOUND, OK, OK, NOT_FOUND)),
     "backoffice:case-national-id": (
         "post",

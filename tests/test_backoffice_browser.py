@@ -96,9 +96,7 @@ def test_counter_receives_and_assigns_officer_reports_progress_head_completes(
     _shot(officer, "inbox-tablet")
     officer.get_by_role("link", name=case.display_number).click()
     note = _open_action(officer, "บันทึกความคืบหน้า")
-    note.get_by_label("ข้อความถึงผู้ยื่นคำร้อง (ผู้ยื่นเห็นในหน้าติดตาม)").fill(
-        "ช่างจะเข้าไปเปลี่ยนหลอดไฟวันพรุ่งนี้"
-    )
+    note.get_by_label("ข้อความถึงผู้ยื่นคำร้อง (ผู้ยื่นเห็นในหน้าติดตาม)").fill("ช่างจะเข้าไปเปลี่ยนหลอดไฟวันพรุ่งนี้")
     note.get_by_role("button", name="บันทึกความคืบหน้า").click()
     assert "ช่างจะเข้าไปเปลี่ยนหลอดไฟวันพรุ่งนี้" in officer.content()
     _shot(officer, "case-tablet")

@@ -102,7 +102,9 @@ def test_filters_by_status_type_department_channel_and_buddhist_era_dates(
     response = client.get(INBOX, {"tab": "all", "request_type": str(light_type)})
     assert _numbers(response) == [light.number]
     office: int = org_a.departments.get(key="office").pk
-    assert _numbers(client.get(INBOX, {"tab": "all", "department": str(office)})) == [general.number]
+    assert _numbers(client.get(INBOX, {"tab": "all", "department": str(office)})) == [
+        general.number
+    ]
     assert _numbers(client.get(INBOX, {"tab": "all", "channel": "counter"})) == []
     today = timezone.localdate()
     be_today = f"{today.day}/{today.month}/{today.year + 543}"

@@ -13,9 +13,11 @@ from django.utils.translation import gettext_lazy as _
 
 from onestop.backoffice.permissions import Action, StaffAccess
 from onestop.backoffice.selectors import SORTS, InboxQuery, assignable_members
-from onestop.cases.models import Channel
+from onestop.cases.models import AttachmentKind, Channel
+from onestop.cases.services import NewFile, Place, Requester
 from onestop.cases.workflow import Status
 from onestop.catalog.models import Category, RequestType
+from onestop.core.identity import normalise_mobile, normalise_national_id
 from onestop.core.models import AuditAction
 from onestop.core.thaidate import BE_OFFSET
 from onestop.organisations.models import Department, Role
@@ -211,3 +213,104 @@ def action_form(
     if action == Action.FORWARD:
         return ForwardForm(data, initial=initial)
     return MessageActionForm(data, initial=initial, action=action)
+
+
+# Simple checks for files filed at the counter, until the wizard's upload validation is shared.
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+_SIGNATURES = (
+    (b"%PDF-", "pdf", "application/pdf"),
+    (b"\xff\xd8\xff", "jpg", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "png", "image/png"),
+)
+
+
+def checked_upload(upload: Any, *, kind: AttachmentKind) -> NewFile:
+    """A PDF, JPEG or PNG of at most 5 MB, recognised from its content, not its name."""
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise forms.ValidationError(_("ไฟล์ใหญ่เกิน 5 MB"), code="too_big")
+    content = upload.read()
+    for signature, extension, content_type in _SIGNATURES:
+        if content.startswith(signature):
+            return NewFile(content, upload.name or "file", content_type, extension, kind=kind)
+    raise forms.ValidationError(_("รับเฉพาะไฟล์ PDF, JPG หรือ PNG"), code="file_type")
+
+
+class CounterEntryForm(forms.Form):
+    """A request filed by staff for a citizen at the counter or on the phone."""
+
+    channel = forms.ChoiceField(
+        label=_("ช่องทางที่ประชาชนติดต่อ"),
+        choices=[(Channel.COUNTER, Channel.COUNTER.label), (Channel.PHONE, Channel.PHONE.label)],
+        widget=forms.RadioSelect,
+        initial=Channel.COUNTER,
+    )
+    request_type = forms.ModelChoiceField(
+        label=_("ประเภทคำร้อง"), queryset=RequestType.objects.none()
+    )
+    subject = forms.CharField(label=_("หัวข้อเรื่อง"), max_length=200)
+    details = forms.CharField(label=_("รายละเอียด"), max_length=5000, widget=forms.Textarea)
+    title = forms.CharField(label=_("คำนำหน้า"), max_length=40)
+    first_name = forms.CharField(label=_("ชื่อ"), max_length=100)
+    last_name = forms.CharField(label=_("นามสกุล"), max_length=100)
+    national_id = forms.CharField(
+        label=_("เลขบัตรประจำตัวประชาชน 13 หลัก"), max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )  # fmt: skip
+    phone = forms.CharField(
+        label=_("โทรศัพท์มือถือ"), max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )  # fmt: skip
+    email = forms.EmailField(label=_("อีเมล (ถ้ามี)"), required=False)
+    house_no = forms.CharField(label=_("บ้านเลขที่"), max_length=50, required=False)
+    village_no = forms.CharField(label=_("หมู่ที่"), max_length=10, required=False)
+    village = forms.CharField(label=_("หมู่บ้าน/ชุมชน"), max_length=150, required=False)
+    soi = forms.CharField(label=_("ซอย"), max_length=150, required=False)
+    road = forms.CharField(label=_("ถนน"), max_length=150, required=False)
+    subdistrict = forms.CharField(label=_("ตำบล/แขวง"), max_length=100, required=False)
+    landmark = forms.CharField(label=_("จุดสังเกต"), max_length=300, required=False)
+    document = forms.FileField(label=_("เอกสารประกอบ (PDF/JPG/PNG ไม่เกิน 5 MB)"), required=False)
+    id_card = forms.FileField(label=_("รูปบัตรประชาชน (ถ้าประเภทคำร้องกำหนด)"), required=False)
+    submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args: Any, access: StaffAccess, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        types = RequestType.objects.filter(
+            organisation=access.organisation, is_active=True
+        ).select_related("category")
+        if not access.can_see_confidential:
+            types = types.filter(is_confidential=False)
+        self.fields["request_type"].queryset = types.order_by(  # type: ignore[attr-defined]
+            "category__position", "position", "pk"
+        )
+
+    def clean_national_id(self) -> str:
+        return normalise_national_id(self.cleaned_data["national_id"])
+
+    def clean_phone(self) -> str:
+        return normalise_mobile(self.cleaned_data["phone"])
+
+    def clean_document(self) -> NewFile | None:
+        upload = self.cleaned_data.get("document")
+        return checked_upload(upload, kind=AttachmentKind.DOCUMENT) if upload else None
+
+    def clean_id_card(self) -> NewFile | None:
+        upload = self.cleaned_data.get("id_card")
+        return checked_upload(upload, kind=AttachmentKind.ID_CARD) if upload else None
+
+    def requester(self) -> Requester:
+        data = self.cleaned_data
+        return Requester(
+            title=data["title"], first_name=data["first_name"], last_name=data["last_name"],
+            national_id=data["national_id"], phone=data["phone"], email=data["email"],
+        )  # fmt: skip
+
+    def place(self) -> Place:
+        data = self.cleaned_data
+        return Place(
+            house_no=data["house_no"], village_no=data["village_no"], village=data["village"],
+            soi=data["soi"], road=data["road"], subdistrict=data["subdistrict"],
+            landmark=data["landmark"],
+        )  # fmt: skip
+
+    def new_files(self) -> tuple[NewFile, ...]:
+        return tuple(f for f in (self.cleaned_data["document"], self.cleaned_data["id_card"]) if f)

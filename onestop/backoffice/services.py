@@ -10,9 +10,17 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from onestop.backoffice.permissions import Action, StaffAccess
-from onestop.cases.models import Case, CaseEvent, EventKind
-from onestop.cases.services import case_assign, case_transition
+from onestop.cases.models import Case, CaseEvent, Channel, EventKind
+from onestop.cases.services import (
+    NewFile,
+    Place,
+    Requester,
+    case_assign,
+    case_submit,
+    case_transition,
+)
 from onestop.cases.workflow import OPEN_STATUSES, Actor, Status
+from onestop.catalog.models import RequestType
 from onestop.core.audit import audit_record
 from onestop.core.errors import DomainError
 from onestop.core.models import AuditAction
@@ -208,3 +216,37 @@ def staff_case_assign(
         department=department.key, assignee=assignee.get_username() if assignee else "",
     )  # fmt: skip
     return updated
+
+
+def staff_case_file(
+    *,
+    access: StaffAccess,
+    request_type: RequestType,
+    subject: str,
+    details: str,
+    requester: Requester,
+    place: Place,
+    channel: Channel,
+    files: tuple[NewFile, ...] = (),
+    submission_key: str | None = None,
+    request: HttpRequest | None = None,
+) -> Case:
+    """File a request for a citizen who came to the counter or phoned: the same validation as
+    the online wizard (`case_submit`), the channel recorded, the member as the filer."""
+    if not access.can_file_for_citizens:
+        raise DomainError(_("คุณไม่มีสิทธิ์บันทึกคำร้องแทนประชาชน"), code="forbidden")
+    if channel not in {Channel.COUNTER, Channel.PHONE}:
+        raise DomainError(_("กรุณาเลือกช่องทางที่ประชาชนติดต่อ"), code="channel")
+    if request_type.is_confidential and not access.can_see_confidential:
+        raise DomainError(_("ไม่พบประเภทคำร้องนี้ในหน่วยงาน"), code="foreign_type")
+    case = case_submit(
+        organisation=access.organisation, request_type=request_type, subject=subject,
+        details=details, requester=requester, place=place, files=files, channel=channel,
+        submission_key=submission_key, filed_by=access.user,
+    )  # fmt: skip
+    audit_record(
+        request=request, actor=access.user, action=AuditAction.CASE_CREATE,
+        organisation=access.organisation, object_type="case", object_ref=case.number,
+        details={"channel": str(channel), "type": request_type.key},
+    )  # fmt: skip
+    return case

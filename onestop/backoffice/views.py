@@ -6,7 +6,9 @@ which requires a signed-in member of that organisation (anyone else: 404 and a l
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Callable
+from dataclasses import replace
 from functools import wraps
 from typing import Any, Concatenate, cast
 
@@ -23,9 +25,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from onestop.backoffice import selectors, services
-from onestop.backoffice.forms import AuditFilterForm, InboxFilterForm, action_form
+from onestop.backoffice.forms import (
+    AuditFilterForm,
+    CounterEntryForm,
+    InboxFilterForm,
+    action_form,
+)
 from onestop.backoffice.permissions import Action, StaffAccess, staff_access
-from onestop.cases.models import Case
+from onestop.cases.models import Case, Channel
 from onestop.cases.selectors import case_national_id
 from onestop.cases.workflow import OPEN_STATUSES
 from onestop.core.audit import audit_record
@@ -357,3 +364,50 @@ def audit_log(request: HttpRequest, access: StaffAccess) -> HttpResponse:
         {"access": access, "organisation": access.organisation, "form": form,
          "entries": entries, "next_query": next_query},
     )  # fmt: skip
+
+
+_FORM_FIELD_FOR_ERROR = {"id_card_required": "id_card", "location_required": "house_no"}
+
+
+@staff_view
+def counter_entry(request: HttpRequest, access: StaffAccess) -> HttpResponse:
+    """File a request for a citizen who walked in or phoned, then print it for signature."""
+    if not access.can_file_for_citizens:
+        raise Http404
+    form = CounterEntryForm(
+        request.POST or None,
+        request.FILES or None,
+        access=access,
+        initial={"submission_key": secrets.token_urlsafe(24), "channel": Channel.COUNTER},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        place = form.place()
+        if place.is_given():  # the organisation's own district and province
+            place = replace(
+                place, district=access.organisation.district, province=access.organisation.province
+            )
+        try:
+            case = services.staff_case_file(
+                access=access, request_type=data["request_type"], subject=data["subject"],
+                details=data["details"], requester=form.requester(), place=place,
+                channel=Channel(data["channel"]), files=form.new_files(),
+                submission_key=data["submission_key"], request=request,
+            )  # fmt: skip
+        except DomainError as error:
+            form.add_error(_FORM_FIELD_FOR_ERROR.get(error.code), error.message)
+        else:
+            messages.success(
+                request,
+                _("บันทึกคำร้องเลขที่ %(number)s แล้ว พิมพ์เอกสารให้ผู้ยื่นลงนามได้จากหน้านี้")
+                % {"number": case.display_number},
+            )
+            return redirect(
+                "backoffice:case", org_slug=access.organisation.slug, number=case.number
+            )
+    return render(
+        request,
+        "backoffice/counter_entry.html",
+        {"access": access, "organisation": access.organisation, "form": form},
+        status=400 if form.errors else 200,
+    )
