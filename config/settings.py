@@ -217,3 +217,6 @@ ONESTOP_STAFF_IDLE_MINUTES = env_int("ONESTOP_STAFF_IDLE_MINUTES", 30)
 AXES_LOCKOUT_CALLABLE = "onestop.accounts.views.locked_out"
 OTP_TOTP_ISSUER = "OneStop"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2  # a reset link works for two hours
+# Working days within which a new request must get its first reply (ITA expects 15 for
+# complaints); never later than the type's own completion target.
+ONESTOP_FIRST_RESPONSE_DAYS = env_int("ONESTOP_FIRST_RESPONSE_DAYS", 15)

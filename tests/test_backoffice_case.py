@@ -4,11 +4,13 @@ someone else changed the request meanwhile."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from django.contrib import admin
 from django.test import Client, RequestFactory
+from django.utils import timezone
 
 from onestop.cases.models import Case, EventKind
 from onestop.cases.selectors import case_national_id
@@ -310,3 +312,64 @@ def test_staff_of_another_organisation_get_404_and_a_denied_entry(
     assert denied.organisation == org_a
     assert denied.actor == staff_b.executive
     assert not AuditLog.objects.filter(action=AuditAction.CASE_VIEW).exists()
+
+
+# Duplicates and the first-response target -----------------------------------------------------
+
+
+def test_a_duplicate_is_closed_pointing_to_the_original_without_telling_its_number(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    original = make_case(org_a, subject="ไฟดับทั้งซอย")
+    duplicate = make_case(org_a, subject="ไฟดับในซอยเดียวกัน")
+    sign_in(client, staff_a.counter)
+    response = _act(client, duplicate, "duplicate", original=original.display_number)
+    assert response.status_code == 302
+    duplicate.refresh_from_db()
+    assert duplicate.status == Status.REJECTED
+    assert duplicate.duplicate_of == original
+    event = duplicate.events.get(to_status=Status.REJECTED)
+    assert original.number not in event.public_message
+    assert original.display_number not in event.public_message
+    assert original.display_number in event.internal_note
+    assert duplicate.display_number in client.get(_url(original)).content.decode()
+
+
+def test_a_request_cannot_duplicate_itself_an_unknown_or_an_invisible_request(
+    org_a: Organisation, org_b: Organisation, staff_a: Staff, client: Client
+) -> None:
+    case = make_case(org_a)
+    secret = make_case(org_a, type_key="corruption")
+    theirs = make_case(org_b)
+    sign_in(client, staff_a.counter)
+    for number in [case.number, "69-00000-00000-0", secret.number, theirs.number, "<b>"]:
+        assert _act(client, case, "duplicate", original=number).status_code == 400, number
+    case.refresh_from_db()
+    assert case.status == Status.SUBMITTED
+    assert case.duplicate_of is None
+
+
+def test_every_new_request_gets_a_first_response_date_within_its_target(
+    org_a: Organisation,
+) -> None:
+    case = make_case(org_a, type_key="general")  # 15 working days
+    quick = make_case(org_a, type_key="garbage-bin")  # 7 working days
+    assert case.first_response_due is not None and case.due_date is not None
+    assert case.first_response_due <= case.due_date
+    assert quick.first_response_due == quick.due_date
+
+
+def test_an_unanswered_request_past_its_first_response_date_is_overdue_until_received(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    case = make_case(org_a)
+    Case.objects.filter(pk=case.pk).update(
+        first_response_due=timezone.localdate() - dt.timedelta(days=1)
+    )
+    sign_in(client, staff_a.counter)
+    inbox = client.get("/staff/wangchao/", {"tab": "overdue"})
+    assert [c.number for c in inbox.context["page"].cases] == [case.number]
+    assert "ยังไม่ตอบกลับ เกินกำหนด" in client.get(_url(case)).content.decode()
+    _act(client, case, "receive")
+    inbox = client.get("/staff/wangchao/", {"tab": "overdue"})
+    assert list(inbox.context["page"].cases) == []

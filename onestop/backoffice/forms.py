@@ -200,6 +200,18 @@ class AssignForm(CaseActionForm):
         self.fields["assignee"].label_from_instance = _member_label  # type: ignore[attr-defined]
 
 
+class DuplicateForm(CaseActionForm):
+    original = forms.CharField(
+        label=_("เลขคำร้องต้นเรื่อง"), max_length=30,
+        help_text=_("คำร้องที่แจ้งเรื่องเดียวกันไว้ก่อน เช่น 69-12345-67890-1"),
+    )  # fmt: skip
+    field_order = ["original", "internal_note", "version"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", str(Action.DUPLICATE))
+        super().__init__(*args, **kwargs)
+
+
 def _member_label(user: User) -> str:
     return user.get_full_name() or user.get_username()
 
@@ -212,6 +224,8 @@ def action_form(
         return AssignForm(data, initial=initial, access=access)
     if action == Action.FORWARD:
         return ForwardForm(data, initial=initial)
+    if action == Action.DUPLICATE:
+        return DuplicateForm(data, initial=initial)
     return MessageActionForm(data, initial=initial, action=action)
 
 

@@ -37,11 +37,12 @@ class Action(enum.StrEnum):
     REJECT = "reject"
     REOPEN = "reopen"
     RESULT_PHOTO = "result_photo"
+    DUPLICATE = "duplicate"
 
 
 _COUNTER_ACTIONS = {
     Action.RECEIVE, Action.ASSIGN, Action.FORWARD, Action.ASK, Action.NOTE, Action.REJECT,
-    Action.REOPEN,
+    Action.REOPEN, Action.DUPLICATE,
 }  # fmt: skip
 _ACTIONS: dict[Role, frozenset[Action]] = {
     Role.COUNTER: frozenset(_COUNTER_ACTIONS),

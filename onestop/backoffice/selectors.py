@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -54,6 +54,13 @@ def case_scope_for_staff(
     return cases
 
 
+def late_condition(today: dt.date) -> Q:
+    """Open and past its completion date, or still unanswered past its first-response date."""
+    return Q(status__in=OPEN_STATUSES) & (
+        Q(due_date__lt=today) | Q(status=Status.SUBMITTED, first_response_due__lt=today)
+    )
+
+
 def _tab_conditions(access: StaffAccess, today: dt.date) -> dict[str, Q]:
     open_ = Q(status__in=OPEN_STATUSES)
     department = (
@@ -66,7 +73,7 @@ def _tab_conditions(access: StaffAccess, today: dt.date) -> dict[str, Q]:
         "mine": Q(assignee=access.user) & open_,
         "department": department,
         "waiting": Q(status=Status.WAITING_CITIZEN),
-        "overdue": open_ & Q(due_date__lt=today),
+        "overdue": late_condition(today),
         "all": Q(),
         "closed": Q(status__in=CLOSED_STATUSES),
     }
@@ -171,7 +178,7 @@ def _filter(cases: QuerySet[Case], query: InboxQuery, today: dt.date) -> QuerySe
     if query.channel:
         cases = cases.filter(channel=query.channel)
     if query.overdue:
-        cases = cases.filter(status__in=OPEN_STATUSES, due_date__lt=today)
+        cases = cases.filter(late_condition(today))
     if query.date_from:
         cases = cases.filter(submitted_at__date__gte=query.date_from)
     if query.date_to:
@@ -204,7 +211,10 @@ def case_list_for_staff(
         **{tab: Count("pk", filter=condition) for tab, condition in conditions.items()}
     )
     tab = query.tab if query.tab in conditions else "all"
-    rows = filtered.filter(conditions[tab]).annotate(due_key=Coalesce("due_date", _FAR_FUTURE))
+    rows = filtered.filter(conditions[tab]).annotate(
+        due_key=Coalesce("due_date", _FAR_FUTURE),
+        late=ExpressionWrapper(late_condition(today), output_field=BooleanField()),
+    )
 
     sort = query.sort if query.sort in SORTS else "-submitted"
     key, descending = _sort_key(sort)
@@ -248,6 +258,14 @@ def case_get_for_staff(
     if case is None:
         raise Http404
     return case
+
+
+def case_related_for_staff(*, case: Case, access: StaffAccess) -> dict[str, object]:
+    """The request this one duplicates and the requests that duplicate it, as far as this
+    member may see them."""
+    scope = case_scope_for_staff(user=access.user, organisation=access.organisation, access=access)
+    original = scope.filter(pk=case.duplicate_of_id).first() if case.duplicate_of_id else None
+    return {"original": original, "duplicates": list(scope.filter(duplicate_of=case))}
 
 
 def case_timeline(*, case: Case) -> QuerySet[CaseEvent]:

@@ -37,6 +37,7 @@ ACTION_STATES: dict[Action, frozenset[Status]] = {
     Action.REJECT: frozenset({Status.SUBMITTED, Status.RECEIVED, Status.WAITING_CITIZEN}),
     Action.REOPEN: frozenset({Status.COMPLETED, Status.REJECTED, Status.FORWARDED}),
     Action.RESULT_PHOTO: frozenset({Status.RECEIVED, Status.IN_PROGRESS, Status.COMPLETED}),
+    Action.DUPLICATE: frozenset({Status.SUBMITTED, Status.RECEIVED, Status.WAITING_CITIZEN}),
 }
 
 
@@ -250,3 +251,36 @@ def staff_case_file(
         details={"channel": str(channel), "type": request_type.key},
     )  # fmt: skip
     return case
+
+
+def staff_case_mark_duplicate(
+    *,
+    access: StaffAccess,
+    case: Case,
+    original: Case,
+    expected_version: int,
+    internal_note: str = "",
+    request: HttpRequest | None = None,
+) -> Case:
+    """Close `case` as a duplicate of `original` (a request this member can see). The citizen
+    is told the matter is already being handled, without the other request's number (it may be
+    another citizen's)."""
+    _check(access=access, case=case, action=Action.DUPLICATE)
+    if original.organisation_id != case.organisation_id or original.pk == case.pk:
+        raise DomainError(_("ไม่พบคำร้องต้นเรื่อง"), code="original_missing")
+    if original.duplicate_of_id is not None:
+        raise DomainError(_("คำร้องต้นเรื่องเป็นเรื่องซ้ำเอง กรุณาเลือกคำร้องที่กำลังดำเนินการ"), code="chain")
+    note = _("ซ้ำกับคำร้องเลขที่ %(number)s") % {"number": original.display_number}
+    with transaction.atomic():
+        updated = case_transition(
+            case=case, to=Status.REJECTED, actor_kind=Actor.STAFF, actor=access.user,
+            public_message=_(
+                "เรื่องนี้มีผู้แจ้งไว้แล้ว หน่วยงานกำลังดำเนินการตามคำร้องที่แจ้งไว้ก่อน"
+            ),
+            internal_note=f"{note}\n{internal_note}".strip(),
+            expected_version=expected_version,
+        )  # fmt: skip
+        Case.objects.filter(pk=updated.pk).update(duplicate_of=original)
+        updated.duplicate_of = original
+    _audit_change(request, access, updated, Action.DUPLICATE, original=original.number)
+    return updated

@@ -54,6 +54,7 @@ def _action_labels() -> dict[Action, str]:
         Action.COMPLETE: _("ดำเนินการแล้วเสร็จ"),
         Action.REJECT: _("ไม่รับเรื่อง"),
         Action.REOPEN: _("เปิดเรื่องอีกครั้ง"),
+        Action.DUPLICATE: _("รวมเป็นเรื่องซ้ำ"),
     }
 
 
@@ -150,7 +151,6 @@ def inbox(request: HttpRequest, access: StaffAccess) -> HttpResponse:
             "tab": tab,
             "tabs": tabs,
             "page": page,
-            "open_statuses": [str(s) for s in OPEN_STATUSES],
             "next_query": next_params.urlencode() if page.next_cursor else "",
             "first_query": _with(base_params, tab=tab) if query.after else "",
         },
@@ -203,6 +203,7 @@ def _case_page(
             "national_id": national_id,
             "is_open": case.status in OPEN_STATUSES,
             "today": timezone.localdate(),
+            "related": selectors.case_related_for_staff(case=case, access=access),
         },
         status=status,
     )
@@ -279,10 +280,19 @@ def case_act(request: HttpRequest, access: StaffAccess, number: str, action: str
                 agency=data["agency"], letter_number=data["letter_number"],
                 public_message=data["public_message"], **common,
             )  # fmt: skip
+        elif chosen == Action.DUPLICATE:
+            original = selectors.case_get_for_staff(
+                user=access.user, organisation=access.organisation, number=data["original"],
+                access=access,
+            )  # fmt: skip
+            services.staff_case_mark_duplicate(original=original, **common)
         elif chosen == Action.NOTE:
             services.staff_case_note(public_message=data["public_message"], **common)
         else:
             services.staff_case_act(action=chosen, public_message=data["public_message"], **common)
+    except Http404:
+        form.add_error("original", _("ไม่พบคำร้องเลขนี้"))
+        return _case_page(request, access, case, bound=(chosen, form), status=400)
     except DomainError as error:
         case.refresh_from_db()
         return _case_page(

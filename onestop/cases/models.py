@@ -88,6 +88,12 @@ class Case(models.Model):
         _("ความเร่งด่วน"), choices=Priority.choices, default=Priority.NORMAL
     )
     due_date = models.DateField(_("กำหนดแล้วเสร็จ"), null=True, blank=True)
+    # The first reply to the citizen (receipt or a message) is due by this working day.
+    first_response_due = models.DateField(_("กำหนดตอบกลับครั้งแรก"), null=True, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="duplicates",
+        verbose_name=_("ซ้ำกับคำร้อง"),
+    )  # fmt: skip
     submitted_at = models.DateTimeField(_("ยื่นเมื่อ"), db_index=True)
     received_at = models.DateTimeField(_("รับเรื่องเมื่อ"), null=True, blank=True)
     completed_at = models.DateTimeField(_("เสร็จสิ้นเมื่อ"), null=True, blank=True)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePath
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -153,6 +154,9 @@ def case_submit(
         "status": Status.SUBMITTED,
         "department": request_type.default_department,
         "due_date": add_working_days(local_today, request_type.sla_days),
+        "first_response_due": add_working_days(
+            local_today, min(settings.ONESTOP_FIRST_RESPONSE_DAYS, request_type.sla_days)
+        ),
         "submitted_at": now,
         "submission_key": submission_key or None,
     }
