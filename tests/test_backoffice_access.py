@@ -71,6 +71,11 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
         "get",
         _row(LOGIN, NOT_FOUND, OK, OK, NOT_FOUND, OK, OK, NOT_FOUND),
     ),
+    # Publishing applies to result photos only: the request's own document is refused.
+    "backoffice:attachment-public": (
+        "post",
+        _row(LOGIN, NOT_FOUND, FORBIDDEN, FORBIDDEN, NOT_FOUND, FORBIDDEN, FORBIDDEN, NOT_FOUND),
+    ),
     "backoffice:document": (
         "get",
         _row(LOGIN, NOT_FOUND, OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
@@ -106,12 +111,15 @@ def _kwargs(name: str, organisation: Organisation, case: Case) -> dict[str, Any]
     wanted: dict[str, Any] = {}
     if name.startswith("backoffice:") and name != "backoffice:home":
         wanted["org_slug"] = organisation.slug
-    if name in {"backoffice:case", "backoffice:case-national-id", "backoffice:case-act",
-                "backoffice:attachment", "backoffice:document"}:  # fmt: skip
+    if (
+        name.startswith("backoffice:case")
+        or name.startswith("backoffice:attachment")
+        or (name == "backoffice:document")
+    ):
         wanted["number"] = case.number
     if name == "backoffice:case-act":
         wanted["action"] = "receive"
-    if name == "backoffice:attachment":
+    if name in {"backoffice:attachment", "backoffice:attachment-public"}:
         wanted["pk"] = case.attachments.get().pk
     if name == "accounts:password-reset-confirm":
         wanted.update(uidb64="MQ", token="bad-token")

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
@@ -18,7 +19,7 @@ from onestop.cases.workflow import Status
 from onestop.core.audit import mask_text
 from onestop.core.models import AuditAction, AuditLog
 from onestop.organisations.models import Organisation
-from tests.backoffice_helpers import id_card_file, pdf_file, sign_in
+from tests.backoffice_helpers import PDF, PNG, id_card_file, pdf_file, sign_in
 from tests.conftest import Staff
 from tests.factories import make_case, valid_national_id
 
@@ -373,3 +374,44 @@ def test_an_unanswered_request_past_its_first_response_date_is_overdue_until_rec
     _act(client, case, "receive")
     inbox = client.get("/staff/wangchao/", {"tab": "overdue"})
     assert list(inbox.context["page"].cases) == []
+
+
+# Result photos ---------------------------------------------------------------------------------
+
+
+def test_the_officer_attaches_an_after_photo_shown_to_the_citizen_and_can_hide_it(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    case = make_case(org_a, type_key="street-light")
+    sign_in(client, staff_a.head)
+    _act(client, case, "receive")
+    sign_in(client, staff_a.officer)
+    case.refresh_from_db()
+    response = client.post(
+        _url(case, "act/result_photo/"),
+        {"result_photo-version": case.version, "result_photo-is_public": "on",
+         "result_photo-photo": SimpleUploadedFile("หลัง.png", PNG, "image/png")},
+    )  # fmt: skip
+    assert response.status_code == 302
+    photo = case.attachments.get(kind="result")
+    assert photo.is_public
+    assert case.events.filter(kind=EventKind.ATTACHMENT).exists()
+    client.post(_url(case, f"files/{photo.pk}/public/"), {"public": "0"})
+    photo.refresh_from_db()
+    assert not photo.is_public
+
+
+def test_a_result_photo_must_be_an_image(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    case = make_case(org_a, type_key="street-light")
+    sign_in(client, staff_a.head)
+    _act(client, case, "receive")
+    case.refresh_from_db()
+    response = client.post(
+        _url(case, "act/result_photo/"),
+        {"result_photo-version": case.version,
+         "result_photo-photo": SimpleUploadedFile("x.png", PDF, "image/png")},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert not case.attachments.exists()

@@ -200,6 +200,24 @@ class AssignForm(CaseActionForm):
         self.fields["assignee"].label_from_instance = _member_label  # type: ignore[attr-defined]
 
 
+class ResultPhotoForm(CaseActionForm):
+    photo = forms.FileField(label=_("ภาพผลการดำเนินงาน (JPG/PNG ไม่เกิน 5 MB)"))
+    is_public = forms.BooleanField(
+        label=_("แสดงภาพนี้ต่อผู้ยื่นในหน้าติดตามผล"), required=False, initial=True
+    )
+    field_order = ["photo", "is_public", "internal_note", "version"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", str(Action.RESULT_PHOTO))
+        super().__init__(*args, **kwargs)
+
+    def clean_photo(self) -> NewFile:
+        new_file = checked_upload(self.cleaned_data["photo"], kind=AttachmentKind.RESULT)
+        if not new_file.content_type.startswith("image/"):
+            raise forms.ValidationError(_("กรุณาเลือกไฟล์ภาพ JPG หรือ PNG"), code="not_image")
+        return new_file
+
+
 class DuplicateForm(CaseActionForm):
     original = forms.CharField(
         label=_("เลขคำร้องต้นเรื่อง"), max_length=30,
@@ -217,9 +235,12 @@ def _member_label(user: User) -> str:
 
 
 def action_form(
-    action: Action, access: StaffAccess, *, data: Any = None, initial: Any = None
-) -> forms.Form:
-    """The form for `action`, bound to `data` when posted."""
+    action: Action, access: StaffAccess, *, data: Any = None, files: Any = None,
+    initial: Any = None,
+) -> forms.Form:  # fmt: skip
+    """The form for `action`, bound to `data` (and `files`) when posted."""
+    if action == Action.RESULT_PHOTO:
+        return ResultPhotoForm(data, files, initial=initial)
     if action == Action.ASSIGN:
         return AssignForm(data, initial=initial, access=access)
     if action == Action.FORWARD:

@@ -4,17 +4,20 @@ services (the only code that changes a request) and appends an entry to the audi
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from onestop.backoffice.permissions import Action, StaffAccess
-from onestop.cases.models import Case, CaseEvent, Channel, EventKind
+from onestop.cases.models import Attachment, AttachmentKind, Case, CaseEvent, Channel, EventKind
 from onestop.cases.services import (
     NewFile,
     Place,
     Requester,
+    attachment_add,
     case_assign,
     case_submit,
     case_transition,
@@ -284,3 +287,55 @@ def staff_case_mark_duplicate(
         updated.duplicate_of = original
     _audit_change(request, access, updated, Action.DUPLICATE, original=original.number)
     return updated
+
+
+def staff_result_photo_add(
+    *,
+    access: StaffAccess,
+    case: Case,
+    photo: NewFile,
+    is_public: bool,
+    expected_version: int,
+    internal_note: str = "",
+    request: HttpRequest | None = None,
+) -> Attachment:
+    """Attach a photo of the work (before/after); public ones are shown on the tracking page."""
+    _check(access=access, case=case, action=Action.RESULT_PHOTO)
+    if not photo.content_type.startswith("image/"):
+        raise DomainError(_("ภาพผลการดำเนินงานต้องเป็นไฟล์ภาพ JPG หรือ PNG"), code="not_image")
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.version != expected_version:
+            raise _stale()
+        attachment = attachment_add(
+            case=locked, new_file=replace(photo, kind=AttachmentKind.RESULT),
+            uploaded_by=access.user, is_public=is_public,
+        )  # fmt: skip
+        locked.version += 1
+        locked.save(update_fields=["version", "updated_at"])
+        CaseEvent.objects.create(
+            case=locked, kind=EventKind.ATTACHMENT, actor_kind=Actor.STAFF, actor=access.user,
+            internal_note=internal_note.strip() or attachment.original_name,
+        )  # fmt: skip
+    _audit_change(request, access, locked, Action.RESULT_PHOTO, public=is_public)
+    return attachment
+
+
+def staff_result_photo_publish(
+    *,
+    access: StaffAccess,
+    attachment: Attachment,
+    is_public: bool,
+    request: HttpRequest | None = None,
+) -> Attachment:
+    """Show a result photo to the citizen, or hide it again."""
+    case = attachment.case
+    if case.organisation_id != access.organisation.pk or not access.may(Action.RESULT_PHOTO, case):
+        raise DomainError(_("คุณไม่มีสิทธิ์ดำเนินการนี้กับคำร้องนี้"), code="forbidden")
+    if attachment.kind != AttachmentKind.RESULT:
+        raise DomainError(_("แสดงต่อผู้ยื่นได้เฉพาะภาพผลการดำเนินงาน"), code="not_publishable")
+    Attachment.objects.filter(pk=attachment.pk).update(is_public=is_public)
+    attachment.is_public = is_public
+    _audit_change(request, access, case, Action.RESULT_PHOTO, attachment=attachment.pk,
+                  public=is_public)  # fmt: skip
+    return attachment

@@ -21,5 +21,10 @@ urlpatterns = [
         views.attachment_download,
         name="attachment",
     ),
+    path(
+        "<slug:org_slug>/cases/<str:number>/files/<int:pk>/public/",
+        views.attachment_publish,
+        name="attachment-public",
+    ),
     path("<slug:org_slug>/cases/<str:number>/document.pdf", views.case_document, name="document"),
 ]

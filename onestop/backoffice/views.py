@@ -55,6 +55,7 @@ def _action_labels() -> dict[Action, str]:
         Action.REJECT: _("ไม่รับเรื่อง"),
         Action.REOPEN: _("เปิดเรื่องอีกครั้ง"),
         Action.DUPLICATE: _("รวมเป็นเรื่องซ้ำ"),
+        Action.RESULT_PHOTO: _("แนบภาพผลการดำเนินงาน"),
     }
 
 
@@ -204,6 +205,7 @@ def _case_page(
             "is_open": case.status in OPEN_STATUSES,
             "today": timezone.localdate(),
             "related": selectors.case_related_for_staff(case=case, access=access),
+            "can_publish": access.may(Action.RESULT_PHOTO, case),
         },
         status=status,
     )
@@ -262,7 +264,7 @@ def case_act(request: HttpRequest, access: StaffAccess, number: str, action: str
         raise Http404
     if not access.may(chosen, case):
         return _case_page(request, access, case, error=_("คุณไม่มีสิทธิ์ดำเนินการนี้กับคำร้องนี้"), status=403)
-    form = action_form(chosen, access, data=request.POST)
+    form = action_form(chosen, access, data=request.POST, files=request.FILES)
     if not form.is_valid():
         return _case_page(request, access, case, bound=(chosen, form), status=400)
     data = form.cleaned_data
@@ -280,6 +282,10 @@ def case_act(request: HttpRequest, access: StaffAccess, number: str, action: str
                 agency=data["agency"], letter_number=data["letter_number"],
                 public_message=data["public_message"], **common,
             )  # fmt: skip
+        elif chosen == Action.RESULT_PHOTO:
+            services.staff_result_photo_add(
+                photo=data["photo"], is_public=data["is_public"], **common
+            )
         elif chosen == Action.DUPLICATE:
             original = selectors.case_get_for_staff(
                 user=access.user, organisation=access.organisation, number=data["original"],
@@ -331,6 +337,25 @@ def attachment_download(
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_POST
+@staff_view
+def attachment_publish(
+    request: HttpRequest, access: StaffAccess, number: str, pk: int
+) -> HttpResponse:
+    """Show a result photo to the citizen, or hide it."""
+    attachment = selectors.attachment_get_for_staff(
+        user=access.user, organisation=access.organisation, number=number, pk=pk, access=access
+    )
+    try:
+        services.staff_result_photo_publish(
+            access=access, attachment=attachment, is_public=request.POST.get("public") == "1",
+            request=request,
+        )  # fmt: skip
+    except DomainError as error:
+        return _case_page(request, access, attachment.case, error=error.message, status=403)
+    return redirect("backoffice:case", org_slug=access.organisation.slug, number=number)
 
 
 @require_GET
