@@ -111,11 +111,7 @@ def _kwargs(name: str, organisation: Organisation, case: Case) -> dict[str, Any]
     wanted: dict[str, Any] = {}
     if name.startswith("backoffice:") and name != "backoffice:home":
         wanted["org_slug"] = organisation.slug
-    if (
-        name.startswith("backoffice:case")
-        or name.startswith("backoffice:attachment")
-        or (name == "backoffice:document")
-    ):
+    if name.startswith(("backoffice:case", "backoffice:attachment", "backoffice:document")):
         wanted["number"] = case.number
     if name == "backoffice:case-act":
         wanted["action"] = "receive"
