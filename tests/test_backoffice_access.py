@@ -56,6 +56,11 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
         "get",
         _row(LOGIN, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
     ),
+    # An empty bulk form sends members back to the inbox with an error message.
+    "backoffice:bulk": (
+        "post",
+        _row(LOGIN, NOT_FOUND, MOVED, MOVED, MOVED, MOVED, MOVED, NOT_FOUND),
+    ),
     "backoffice:case": ("get", _row(LOGIN, NOT_FOUND, OK, OK, NOT_FOUND, OK, OK, NOT_FOUND)),
     "backoffice:case-national-id": (
         "post",

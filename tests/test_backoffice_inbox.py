@@ -233,3 +233,102 @@ def test_another_organisations_requests_never_appear(
     response = sign_in(client, staff_a.executive).get(INBOX, {"tab": "all", "q": "อีกองค์กร"})
     assert _numbers(response) == []
     assert client.get(f"{INBOX}cases/{theirs.number}/").status_code == 404
+
+
+# Bulk actions ----------------------------------------------------------------------------------
+
+
+def _tick(*cases: Case) -> list[str]:
+    for case in cases:
+        case.refresh_from_db()
+    return [f"{c.number}:{c.version}" for c in cases]
+
+
+def test_the_counter_receives_and_assigns_several_requests_at_once(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    first, second = make_case(org_a), make_case(org_a)
+    sign_in(client, staff_a.counter)
+    response = client.post(
+        "/staff/wangchao/bulk/", {"action": "receive", "cases": _tick(first, second), "next": INBOX}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == INBOX
+    engineering = org_a.departments.get(key="engineering")
+    client.post("/staff/wangchao/bulk/", {
+        "action": "assign", "cases": _tick(first, second), "department": engineering.pk,
+        "assignee": staff_a.officer.pk,
+    })  # fmt: skip
+    for case in (first, second):
+        case.refresh_from_db()
+        assert case.status == Status.RECEIVED
+        assert (case.department, case.assignee) == (engineering, staff_a.officer)
+
+
+def test_bulk_skips_requests_in_the_wrong_state_or_changed_meanwhile_and_says_so(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    fresh, stale, received = make_case(org_a), make_case(org_a), make_case(org_a)
+    ticked = _tick(fresh, stale, received)
+    case_transition(case=received, to=Status.RECEIVED, actor_kind=Actor.STAFF)
+    ticked[2] = _tick(received)[0]  # ticked after it was received: the state refuses it
+    case_assign(case=stale, department=org_a.departments.get(key="office"), assignee=None,
+                actor=staff_a.head)  # fmt: skip
+    sign_in(client, staff_a.counter)
+    response = client.post(
+        "/staff/wangchao/bulk/", {"action": "receive", "cases": ticked}, follow=True
+    )
+    page = response.content.decode()
+    assert "รับเรื่อง แล้ว 1 เรื่อง" in page
+    assert "มีผู้อื่นแก้ไขคำร้องนี้ไปแล้ว" in page
+    assert "ดำเนินการนี้ไม่ได้ในสถานะ" in page
+    stale.refresh_from_db()
+    assert stale.status == Status.SUBMITTED
+
+
+def test_bulk_merges_duplicates_into_an_original(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    original, one, two = make_case(org_a), make_case(org_a), make_case(org_a)
+    sign_in(client, staff_a.counter)
+    client.post("/staff/wangchao/bulk/", {
+        "action": "duplicate", "cases": _tick(one, two), "original": original.display_number,
+    })  # fmt: skip
+    assert set(original.duplicates.values_list("pk", flat=True)) == {one.pk, two.pk}
+
+
+def test_bulk_never_reaches_invisible_or_foreign_requests(
+    org_a: Organisation, org_b: Organisation, staff_a: Staff, client: Client
+) -> None:
+    secret, theirs = make_case(org_a, type_key="corruption"), make_case(org_b)
+    sign_in(client, staff_a.counter)
+    response = client.post(
+        "/staff/wangchao/bulk/", {"action": "receive", "cases": _tick(secret, theirs)}, follow=True
+    )
+    assert response.content.decode().count("ไม่พบคำร้อง") == 2
+    for case in (secret, theirs):
+        case.refresh_from_db()
+        assert case.status == Status.SUBMITTED
+
+
+def test_read_only_roles_get_no_bulk_bar_and_cannot_post_one(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    case = make_case(org_a)
+    sign_in(client, staff_a.executive)
+    assert 'id="bulk-form"' not in client.get(INBOX).content.decode()
+    client.post("/staff/wangchao/bulk/", {"action": "receive", "cases": _tick(case)})
+    case.refresh_from_db()
+    assert case.status == Status.SUBMITTED
+
+
+def test_bulk_refuses_an_off_site_return_address(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    case = make_case(org_a)
+    sign_in(client, staff_a.counter)
+    for target in ["https://evil.example/", "//evil.example/", "/staff/other/"]:
+        response = client.post(
+            "/staff/wangchao/bulk/", {"action": "receive", "cases": _tick(case), "next": target}
+        )
+        assert response["Location"] == INBOX

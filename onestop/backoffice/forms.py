@@ -349,3 +349,63 @@ class CounterEntryForm(forms.Form):
 
     def new_files(self) -> tuple[NewFile, ...]:
         return tuple(f for f in (self.cleaned_data["document"], self.cleaned_data["id_card"]) if f)
+
+
+BULK_ACTIONS = (Action.RECEIVE, Action.ASSIGN, Action.DUPLICATE)
+
+
+class BulkForm(forms.Form):
+    """One action on several requests ticked in the inbox. Each ticked box carries the number
+    and the version shown (`<number>:<version>`), so a request changed meanwhile is skipped."""
+
+    action = forms.ChoiceField(label=_("ทำกับคำร้องที่เลือก"))
+    cases = forms.MultipleChoiceField(label=_("คำร้องที่เลือก"), required=True)
+    department = forms.ModelChoiceField(
+        label=_("กอง/สำนัก"), queryset=Department.objects.none(), required=False
+    )
+    assignee = forms.ModelChoiceField(
+        label=_("เจ้าหน้าที่ผู้รับผิดชอบ"), queryset=User.objects.none(), required=False
+    )
+    original = forms.CharField(label=_("เลขคำร้องต้นเรื่อง"), max_length=30, required=False)
+    next = forms.CharField(required=False, max_length=2000)
+
+    def __init__(self, *args: Any, access: StaffAccess, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [  # type: ignore[attr-defined]
+            (str(a), label) for a, label in bulk_action_labels().items() if access.may(a)
+        ]
+        ticked = self.data.getlist("cases")[:200] if hasattr(self.data, "getlist") else []
+        cases_field: Any = self.fields["cases"]
+        cases_field.choices = [(value, value) for value in ticked]
+        self.fields["department"].queryset = Department.objects.filter(  # type: ignore[attr-defined]
+            organisation=access.organisation, is_active=True
+        )
+        self.fields["assignee"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            pk__in=assignable_members(organisation=access.organisation).values("user_id")
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        action = data.get("action")
+        if action == Action.ASSIGN and not data.get("department"):
+            self.add_error("department", _("กรุณาเลือกกอง/สำนัก"))
+        if action == Action.DUPLICATE and not (data.get("original") or "").strip():
+            self.add_error("original", _("กรุณาระบุเลขคำร้องต้นเรื่อง"))
+        return data
+
+    def selected(self) -> list[tuple[str, int]]:
+        """(number, version shown) of each ticked request; malformed values are dropped."""
+        pairs = []
+        for value in self.cleaned_data["cases"]:
+            number, _sep, version = value.partition(":")
+            if version.isdigit():
+                pairs.append((number, int(version)))
+        return pairs
+
+
+def bulk_action_labels() -> dict[Action, Any]:
+    return {
+        Action.RECEIVE: _("รับเรื่อง"),
+        Action.ASSIGN: _("มอบหมายงาน"),
+        Action.DUPLICATE: _("รวมเป็นเรื่องซ้ำ"),
+    }

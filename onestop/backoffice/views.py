@@ -27,9 +27,11 @@ from django.views.decorators.http import require_GET, require_POST
 from onestop.backoffice import selectors, services
 from onestop.backoffice.forms import (
     AuditFilterForm,
+    BulkForm,
     CounterEntryForm,
     InboxFilterForm,
     action_form,
+    bulk_action_labels,
 )
 from onestop.backoffice.permissions import Action, StaffAccess, staff_access
 from onestop.cases.models import Case, Channel
@@ -153,6 +155,9 @@ def inbox(request: HttpRequest, access: StaffAccess) -> HttpResponse:
             "tabs": tabs,
             "page": page,
             "next_query": next_params.urlencode() if page.next_cursor else "",
+            "bulk_actions": [
+                (str(a), label) for a, label in bulk_action_labels().items() if access.may(a)
+            ],
             "first_query": _with(base_params, tab=tab) if query.after else "",
         },
     )
@@ -446,3 +451,87 @@ def counter_entry(request: HttpRequest, access: StaffAccess) -> HttpResponse:
         {"access": access, "organisation": access.organisation, "form": form},
         status=400 if form.errors else 200,
     )
+
+
+@require_POST
+@staff_view
+def bulk_action(request: HttpRequest, access: StaffAccess) -> HttpResponse:
+    """Receive, assign or merge as duplicates several requests ticked in the inbox. Each is
+    done on its own: one refused request (wrong state, changed meanwhile) does not stop the
+    others, and the member is told which were skipped and why."""
+    form = BulkForm(request.POST, access=access)
+    back = request.POST.get("next", "")
+    if not back.startswith(f"/staff/{access.organisation.slug}/") or "//" in back:
+        back = reverse("backoffice:inbox", kwargs={"org_slug": access.organisation.slug})
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect(back)
+    data = form.cleaned_data
+    action = Action(data["action"])
+    original = None
+    if action == Action.DUPLICATE:
+        try:
+            original = selectors.case_get_for_staff(
+                user=access.user, organisation=access.organisation, number=data["original"],
+                access=access,
+            )  # fmt: skip
+        except Http404:
+            messages.error(request, _("ไม่พบคำร้องเลขนี้"))
+            return redirect(back)
+    done, skipped = 0, []
+    for number, version in form.selected():
+        refusal = _bulk_one(
+            request, access, action=action, number=number, version=version, data=data,
+            original=original,
+        )  # fmt: skip
+        if refusal:
+            skipped.append(refusal)
+        else:
+            done += 1
+    if done:
+        messages.success(
+            request,
+            _("%(action)s แล้ว %(count)s เรื่อง")
+            % {"action": bulk_action_labels()[action], "count": done},
+        )
+    for line in skipped:
+        messages.error(request, line)
+    return redirect(back)
+
+
+def _bulk_one(
+    request: HttpRequest,
+    access: StaffAccess,
+    *,
+    action: Action,
+    number: str,
+    version: int,
+    data: dict[str, Any],
+    original: Case | None,
+) -> str:
+    """Do `action` to one request; return why it was refused, or "" when done."""
+    try:
+        case = selectors.case_get_for_staff(
+            user=access.user, organisation=access.organisation, number=number, access=access
+        )
+    except Http404:
+        return _("%(number)s: ไม่พบคำร้อง") % {"number": number}
+    common: dict[str, Any] = {
+        "access": access, "case": case, "expected_version": version, "request": request,
+    }  # fmt: skip
+    try:
+        if action == Action.ASSIGN:
+            services.staff_case_assign(
+                department=data["department"], assignee=data["assignee"], **common
+            )
+        elif action == Action.DUPLICATE and original is not None:
+            services.staff_case_mark_duplicate(original=original, **common)
+        else:
+            services.staff_case_act(action=action, **common)
+    except DomainError as error:
+        return _("%(number)s: %(reason)s") % {
+            "number": case.display_number, "reason": error.message,
+        }  # fmt: skip
+    return ""
