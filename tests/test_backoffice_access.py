@@ -61,6 +61,10 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
         "post",
         _row(LOGIN, NOT_FOUND, MOVED, MOVED, MOVED, MOVED, MOVED, NOT_FOUND),
     ),
+    "backoffice:templates": (
+        "get",
+        _row(LOGIN, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND),
+    ),
     "backoffice:case": ("get", _row(LOGIN, NOT_FOUND, OK, OK, NOT_FOUND, OK, OK, NOT_FOUND)),
     "backoffice:case-national-id": (
         "post",

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
+from onestop.backoffice.models import ReplyTemplate
 from onestop.cases.models import Case, EventKind
 from onestop.cases.selectors import case_national_id
 from onestop.cases.workflow import Status
@@ -415,3 +416,46 @@ def test_a_result_photo_must_be_an_image(
     )  # fmt: skip
     assert response.status_code == 400
     assert not case.attachments.exists()
+
+
+# Reply templates -------------------------------------------------------------------------------
+
+
+def test_a_reply_template_starts_the_message_for_its_type_and_status(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    case = make_case(org_a, type_key="street-light")
+    sign_in(client, staff_a.counter)
+    response = client.post("/staff/wangchao/templates/", {
+        "title": "เปลี่ยนหลอดแล้ว", "request_type": case.request_type_id, "status": "completed",
+        "body": "เจ้าหน้าที่เปลี่ยนหลอดไฟเรียบร้อยแล้ว ขอบคุณที่แจ้ง",
+    })  # fmt: skip
+    assert response.status_code == 302
+    ReplyTemplate.objects.create(organisation=org_a, title="ทั่วไป", body="รับเรื่องแล้ว",
+                                 status="received")  # fmt: skip
+    template = ReplyTemplate.objects.get(title="เปลี่ยนหลอดแล้ว")
+    head = sign_in(Client(), staff_a.head)
+    _act(head, case, "receive")
+    page = head.get(_url(case), {"for": "complete", "template": template.pk}).content.decode()
+    assert "เจ้าหน้าที่เปลี่ยนหลอดไฟเรียบร้อยแล้ว ขอบคุณที่แจ้ง</textarea>" in page
+    assert "เปลี่ยนหลอดแล้ว</option>" in page
+
+
+def test_another_organisations_template_cannot_be_used_or_deleted(
+    org_a: Organisation, org_b: Organisation, staff_a: Staff, client: Client
+) -> None:
+    theirs = ReplyTemplate.objects.create(organisation=org_b, title="ของเขา", body="ลับ")
+    case = make_case(org_a)
+    sign_in(client, staff_a.counter)
+    assert client.get(_url(case), {"for": "reject", "template": theirs.pk}).status_code == 404
+    assert client.post("/staff/wangchao/templates/", {"delete": theirs.pk}).status_code == 404
+    assert ReplyTemplate.objects.filter(pk=theirs.pk).exists()
+
+
+def test_a_template_needs_a_title_and_a_body(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    response = sign_in(client, staff_a.counter).post("/staff/wangchao/templates/", {"title": ""})
+    assert response.status_code == 400
+    assert 'href="#id_body"' in response.content.decode()
+    assert not ReplyTemplate.objects.exists()

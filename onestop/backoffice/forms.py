@@ -409,3 +409,24 @@ def bulk_action_labels() -> dict[Action, Any]:
         Action.ASSIGN: _("มอบหมายงาน"),
         Action.DUPLICATE: _("รวมเป็นเรื่องซ้ำ"),
     }
+
+
+class ReplyTemplateForm(forms.Form):
+    title = forms.CharField(label=_("ชื่อข้อความ"), max_length=100)
+    request_type = forms.ModelChoiceField(
+        label=_("ประเภทคำร้อง"), queryset=RequestType.objects.none(), required=False,
+        empty_label=_("ทุกประเภท"),
+    )  # fmt: skip
+    status = forms.ChoiceField(label=_("ใช้เมื่อเปลี่ยนเป็นสถานะ"), required=False)
+    body = forms.CharField(
+        label=_("ข้อความถึงผู้ยื่น"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args: Any, access: StaffAccess, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        types = RequestType.objects.filter(organisation=access.organisation)
+        if not access.can_see_confidential:
+            types = types.filter(is_confidential=False)
+        self.fields["request_type"].queryset = types  # type: ignore[attr-defined]
+        status_field: Any = self.fields["status"]
+        status_field.choices = [("", _("ทุกสถานะ")), *Status.choices]

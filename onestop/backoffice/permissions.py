@@ -90,6 +90,10 @@ class StaffAccess:
         return self.role in {Role.COUNTER, Role.HEAD}
 
     @property
+    def can_manage_templates(self) -> bool:
+        return self.role in {Role.ADMIN, Role.HEAD, Role.COUNTER}
+
+    @property
     def can_read_audit(self) -> bool:
         return self.role == Role.ADMIN
 

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from onestop.backoffice.models import ReplyTemplate
 from onestop.backoffice.permissions import StaffAccess, staff_access
 from onestop.cases import numbering
 from onestop.cases.models import Attachment, Case, CaseEvent
@@ -343,3 +344,41 @@ def audit_list_for_staff(
     if before:
         entries = entries.filter(pk__lt=before)
     return entries.order_by("-pk")[:limit]
+
+
+# The status each message-bearing action moves a request to: reply templates are chosen by it.
+ACTION_TEMPLATE_STATUS = {
+    "receive": Status.RECEIVED,
+    "ask": Status.WAITING_CITIZEN,
+    "note": Status.IN_PROGRESS,
+    "complete": Status.COMPLETED,
+    "reject": Status.REJECTED,
+    "forward": Status.FORWARDED,
+}
+
+
+def reply_templates_for_case(*, case: Case, access: StaffAccess) -> dict[str, list[ReplyTemplate]]:
+    """Per action key, the organisation's templates for this request's type (or any type) and
+    that action's status (or any status). One query."""
+    templates = list(
+        ReplyTemplate.objects.filter(organisation=access.organisation)
+        .filter(Q(request_type=case.request_type_id) | Q(request_type__isnull=True))
+        .order_by("title", "pk")
+    )
+    return {
+        action: [t for t in templates if t.status in {"", status}]
+        for action, status in ACTION_TEMPLATE_STATUS.items()
+    }
+
+
+def reply_template_list(*, access: StaffAccess) -> QuerySet[ReplyTemplate]:
+    return ReplyTemplate.objects.filter(organisation=access.organisation).select_related(
+        "request_type"
+    )
+
+
+def reply_template_get(*, access: StaffAccess, pk: int) -> ReplyTemplate:
+    template = reply_template_list(access=access).filter(pk=pk).first()
+    if template is None:
+        raise Http404
+    return template

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from onestop.backoffice.models import ReplyTemplate
 from onestop.backoffice.permissions import Action, StaffAccess
 from onestop.cases.models import Attachment, AttachmentKind, Case, CaseEvent, Channel, EventKind
 from onestop.cases.services import (
@@ -339,3 +340,29 @@ def staff_result_photo_publish(
     _audit_change(request, access, case, Action.RESULT_PHOTO, attachment=attachment.pk,
                   public=is_public)  # fmt: skip
     return attachment
+
+
+def reply_template_create(
+    *,
+    access: StaffAccess,
+    title: str,
+    body: str,
+    request_type: RequestType | None = None,
+    status: str = "",
+) -> ReplyTemplate:
+    if not access.can_manage_templates:
+        raise DomainError(_("คุณไม่มีสิทธิ์จัดการข้อความสำเร็จรูป"), code="forbidden")
+    if request_type is not None and request_type.organisation_id != access.organisation.pk:
+        raise DomainError(_("ไม่พบประเภทคำร้องนี้ในหน่วยงาน"), code="foreign_type")
+    if status and status not in Status.values:
+        raise DomainError(_("สถานะไม่ถูกต้อง"), code="status")
+    return ReplyTemplate.objects.create(
+        organisation=access.organisation, request_type=request_type, status=status,
+        title=title.strip(), body=body.strip(),
+    )  # fmt: skip
+
+
+def reply_template_delete(*, access: StaffAccess, template: ReplyTemplate) -> None:
+    if not access.can_manage_templates or template.organisation_id != access.organisation.pk:
+        raise DomainError(_("คุณไม่มีสิทธิ์จัดการข้อความสำเร็จรูป"), code="forbidden")
+    template.delete()

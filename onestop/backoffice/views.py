@@ -30,6 +30,7 @@ from onestop.backoffice.forms import (
     BulkForm,
     CounterEntryForm,
     InboxFilterForm,
+    ReplyTemplateForm,
     action_form,
     bulk_action_labels,
 )
@@ -178,21 +179,27 @@ def _case_page(
     bound: tuple[Action, Any] | None = None,
     error: str = "",
     national_id: str = "",
+    prefill: tuple[str, str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     labels = _action_labels()
+    templates = selectors.reply_templates_for_case(case=case, access=access)
     actions = []
     for action in services.available_actions(access=access, case=case):
         if action not in labels:
             continue
+        initial = _initial(action, case)
+        if prefill and prefill[0] == action:
+            initial["public_message"] = prefill[1]
         form = (
             bound[1]
             if bound and bound[0] == action
-            else action_form(action, access, initial=_initial(action, case))
+            else action_form(action, access, initial=initial)
         )
         actions.append(
             {"key": str(action), "label": labels[action], "form": form,
-             "open": bool(bound and bound[0] == action)}
+             "open": bool(bound and bound[0] == action) or bool(prefill and prefill[0] == action),
+             "templates": templates.get(str(action), [])}
         )  # fmt: skip
     events = list(selectors.case_timeline(case=case))
     return render(
@@ -239,7 +246,12 @@ def case_detail(request: HttpRequest, access: StaffAccess, number: str) -> HttpR
         user=access.user, organisation=access.organisation, number=number, access=access
     )
     _audit_view(request, access, case, AuditAction.CASE_VIEW)
-    return _case_page(request, access, case)
+    prefill = None
+    template_pk = request.GET.get("template", "")
+    if template_pk.isdigit() and request.GET.get("for"):
+        template = selectors.reply_template_get(access=access, pk=int(template_pk))
+        prefill = (request.GET["for"], template.body)
+    return _case_page(request, access, case, prefill=prefill)
 
 
 @require_POST
@@ -535,3 +547,33 @@ def _bulk_one(
             "number": case.display_number, "reason": error.message,
         }  # fmt: skip
     return ""
+
+
+@staff_view
+def reply_templates(request: HttpRequest, access: StaffAccess) -> HttpResponse:
+    """The organisation's ready-made messages to citizens: list, add, remove."""
+    if not access.can_manage_templates:
+        raise Http404
+    form = ReplyTemplateForm(request.POST or None, access=access)
+    if request.method == "POST":
+        delete_pk = request.POST.get("delete", "")
+        if delete_pk.isdigit():
+            template = selectors.reply_template_get(access=access, pk=int(delete_pk))
+            services.reply_template_delete(access=access, template=template)
+            messages.success(request, _("ลบข้อความสำเร็จรูปแล้ว"))
+            return redirect("backoffice:templates", org_slug=access.organisation.slug)
+        if form.is_valid():
+            data = form.cleaned_data
+            services.reply_template_create(
+                access=access, title=data["title"], body=data["body"],
+                request_type=data["request_type"], status=data["status"],
+            )  # fmt: skip
+            messages.success(request, _("เพิ่มข้อความสำเร็จรูปแล้ว"))
+            return redirect("backoffice:templates", org_slug=access.organisation.slug)
+    return render(
+        request,
+        "backoffice/templates.html",
+        {"access": access, "organisation": access.organisation, "form": form,
+         "templates": selectors.reply_template_list(access=access)},
+        status=400 if form.errors else 200,
+    )  # fmt: skip
