@@ -436,7 +436,7 @@ def test_a_reply_template_starts_the_message_for_its_type_and_status(
     template = ReplyTemplate.objects.get(title="เปลี่ยนหลอดแล้ว")
     head = sign_in(Client(), staff_a.head)
     _act(head, case, "receive")
-    page = head.get(_url(case), {"for": "complete", "template": template.pk}).content.decode()
+    page = head.get(_url(case), {"for": "complete", "template": str(template.pk)}).content.decode()
     assert "เจ้าหน้าที่เปลี่ยนหลอดไฟเรียบร้อยแล้ว ขอบคุณที่แจ้ง</textarea>" in page
     assert "เปลี่ยนหลอดแล้ว</option>" in page
 
@@ -447,7 +447,7 @@ def test_another_organisations_template_cannot_be_used_or_deleted(
     theirs = ReplyTemplate.objects.create(organisation=org_b, title="ของเขา", body="ลับ")
     case = make_case(org_a)
     sign_in(client, staff_a.counter)
-    assert client.get(_url(case), {"for": "reject", "template": theirs.pk}).status_code == 404
+    assert client.get(_url(case), {"for": "reject", "template": str(theirs.pk)}).status_code == 404
     assert client.post("/staff/wangchao/templates/", {"delete": theirs.pk}).status_code == 404
     assert ReplyTemplate.objects.filter(pk=theirs.pk).exists()
 
