@@ -122,6 +122,8 @@ class Case(models.Model):
             models.Index(fields=["organisation", "status", "-submitted_at"]),
             models.Index(fields=["organisation", "department", "status"]),
             models.Index(fields=["organisation", "due_date"]),
+            # The staff inbox: newest first, keyset-paginated on (submitted_at, id).
+            models.Index(fields=["organisation", "-submitted_at", "-id"], name="case_inbox_newest"),
         ]
 
     def __str__(self) -> str:
