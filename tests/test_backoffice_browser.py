@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from onestop.cases.demo import DEMO_PASSWORD, load_demo
 from onestop.cases.models import Case
 from onestop.cases.workflow import Status
 from onestop.organisations.models import Organisation
@@ -129,3 +130,25 @@ def test_the_inbox_and_case_page_fit_a_phone(
     _shot(phone, "case-phone")
     violations = axe_violations(phone)
     assert violations == [], describe(violations)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_counter_sees_a_realistic_inbox(desk: Any) -> None:
+    load_demo()
+    for viewport, name in ((DESKTOP, "desktop"), (TABLET, "tablet")):
+        page = desk(viewport)
+        page.goto(page.base + "/staff/login/")
+        page.get_by_label("ชื่อผู้ใช้หรืออีเมล").fill("wangchao-counter")
+        page.get_by_label("รหัสผ่าน").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="เข้าสู่ระบบ").click()
+        page.wait_for_url("**/staff/wangchao/**")
+        page.goto(page.base + "/staff/wangchao/?tab=all")
+        assert page.locator("table.case-table tbody tr").count() >= 20
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        _shot(page, f"demo-inbox-{name}")
+        violations = axe_violations(page)
+        assert violations == [], describe(violations)
+        page.locator("a.case-link").first.click()
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        _shot(page, f"demo-case-{name}")

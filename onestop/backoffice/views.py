@@ -154,6 +154,9 @@ def inbox(request: HttpRequest, access: StaffAccess) -> HttpResponse:
             "form": form,
             "tab": tab,
             "tabs": tabs,
+            "filters_used": any(
+                request.GET.get(name) for name in form.fields if name not in {"q", "sort"}
+            ),
             "page": page,
             "next_query": next_params.urlencode() if page.next_cursor else "",
             "bulk_actions": [
