@@ -129,7 +129,7 @@ def _search(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
             | Q(details__icontains=term)
             | Q(requester_first_name__icontains=term)
             | Q(requester_last_name__icontains=term)
-            | Q(number__contains=term)
+            | Q(number__icontains=term)
         )
     return cases
 
