@@ -152,3 +152,27 @@ def test_the_demo_counter_sees_a_realistic_inbox(desk: Any) -> None:
         page.locator("a.case-link").first.click()
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
         _shot(page, f"demo-case-{name}")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_other_staff_pages_pass_axe_on_a_phone(
+    phone: Any, org_a: Organisation, staff_a: Staff
+) -> None:
+    make_case(org_a)
+    for path in ("/staff/login/", "/staff/password/reset/"):
+        phone.goto(phone.base + path)
+        violations = axe_violations(phone)
+        assert violations == [], (path, describe(violations))
+    _sign_in(phone, "a-counter")
+    for path in ("/staff/wangchao/new/", "/staff/wangchao/templates/"):
+        phone.goto(phone.base + path)
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 360, path
+        violations = axe_violations(phone)
+        assert violations == [], (path, describe(violations))
+    # A form sent empty shows its error summary, which passes too.
+    phone.goto(phone.base + "/staff/wangchao/new/")
+    phone.get_by_role("button", name="บันทึกคำร้อง").click()
+    assert phone.locator(".error-summary").count() == 1
+    violations = axe_violations(phone)
+    assert violations == [], describe(violations)
