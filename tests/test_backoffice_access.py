@@ -65,6 +65,15 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
         "get",
         _row(LOGIN, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND),
     ),
+    "backoffice:members": (
+        "get",
+        _row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND),
+    ),
+    # Posted empty: the administrator is sent back with "invalid data"; nobody else gets in.
+    "backoffice:member-edit": (
+        "post",
+        _row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, MOVED, NOT_FOUND),
+    ),
     "backoffice:case": ("get", _row(LOGIN, NOT_FOUND, OK, OK, NOT_FOUND, OK, OK, NOT_FOUND)),
     "backoffice:case-national-id": (
         "post",
@@ -118,6 +127,8 @@ def _cases(org_a: Organisation) -> tuple[Case, Case]:
 
 def _kwargs(name: str, organisation: Organisation, case: Case) -> dict[str, Any]:
     wanted: dict[str, Any] = {}
+    if name == "backoffice:member-edit":
+        wanted["pk"] = organisation.memberships.get(user__username="a-officer").pk
     if name.startswith("backoffice:") and name != "backoffice:home":
         wanted["org_slug"] = organisation.slug
     if name.startswith(("backoffice:case", "backoffice:attachment", "backoffice:document")):

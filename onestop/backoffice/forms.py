@@ -430,3 +430,31 @@ class ReplyTemplateForm(forms.Form):
         self.fields["request_type"].queryset = types  # type: ignore[attr-defined]
         status_field: Any = self.fields["status"]
         status_field.choices = [("", _("ทุกสถานะ")), *Status.choices]
+
+
+class MemberForm(forms.Form):
+    role = forms.ChoiceField(label=_("บทบาท"), choices=Role.choices)
+    department = forms.ModelChoiceField(
+        label=_("กอง/สำนัก"), queryset=Department.objects.none(), required=False,
+        empty_label=_("— ไม่สังกัดกอง —"),
+    )  # fmt: skip
+    can_see_confidential = forms.BooleanField(label=_("เห็นเรื่องร้องเรียนที่เป็นความลับ"), required=False)
+
+    def __init__(self, *args: Any, access: StaffAccess, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(  # type: ignore[attr-defined]
+            organisation=access.organisation, is_active=True
+        )
+
+
+class MemberAddForm(MemberForm):
+    username = forms.SlugField(label=_("ชื่อผู้ใช้"), max_length=150)
+    email = forms.EmailField(label=_("อีเมล"), help_text=_("ระบบส่งลิงก์ให้ตั้งรหัสผ่านเองทางอีเมลนี้"))
+    first_name = forms.CharField(label=_("ชื่อ"), max_length=150)
+    last_name = forms.CharField(label=_("นามสกุล"), max_length=150)
+    field_order = ["username", "email", "first_name", "last_name", "role", "department",
+                   "can_see_confidential"]  # fmt: skip
+
+
+class MemberEditForm(MemberForm):
+    is_active = forms.BooleanField(label=_("ใช้งาน"), required=False)

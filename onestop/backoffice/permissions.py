@@ -94,6 +94,10 @@ class StaffAccess:
         return self.role in {Role.ADMIN, Role.HEAD, Role.COUNTER}
 
     @property
+    def can_manage_staff(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
     def can_read_audit(self) -> bool:
         return self.role == Role.ADMIN
 

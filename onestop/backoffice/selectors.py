@@ -386,3 +386,21 @@ def reply_template_get(*, access: StaffAccess, pk: int) -> ReplyTemplate:
     if template is None:
         raise Http404
     return template
+
+
+def member_list(*, access: StaffAccess) -> QuerySet[Membership]:
+    """The organisation's staff, for its administrators."""
+    if not access.can_manage_staff:
+        raise Http404
+    return (
+        Membership.objects.filter(organisation=access.organisation)
+        .select_related("user", "department")
+        .order_by("-is_active", "role", "user__username")
+    )
+
+
+def member_get(*, access: StaffAccess, pk: int) -> Membership:
+    membership = member_list(access=access).filter(pk=pk).first()
+    if membership is None:
+        raise Http404
+    return membership

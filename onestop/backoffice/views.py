@@ -24,12 +24,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from onestop.accounts.forms import StaffPasswordResetForm
 from onestop.backoffice import selectors, services
 from onestop.backoffice.forms import (
     AuditFilterForm,
     BulkForm,
     CounterEntryForm,
     InboxFilterForm,
+    MemberAddForm,
+    MemberEditForm,
     ReplyTemplateForm,
     action_form,
     bulk_action_labels,
@@ -580,3 +583,75 @@ def reply_templates(request: HttpRequest, access: StaffAccess) -> HttpResponse:
          "templates": selectors.reply_template_list(access=access)},
         status=400 if form.errors else 200,
     )  # fmt: skip
+
+
+@staff_view
+def members(request: HttpRequest, access: StaffAccess) -> HttpResponse:
+    """The organisation's staff (administrators only): add a person, who sets their own
+    password through an e-mailed link."""
+    if not access.can_manage_staff:
+        raise Http404
+    form = MemberAddForm(request.POST or None, access=access)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            membership = services.member_add(
+                access=access, username=data["username"], email=data["email"],
+                first_name=data["first_name"], last_name=data["last_name"],
+                role=Role(data["role"]), department=data["department"],
+                can_see_confidential=data["can_see_confidential"], request=request,
+            )  # fmt: skip
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            reset = StaffPasswordResetForm({"email": membership.user.email})
+            if reset.is_valid():
+                reset.save(
+                    request=request, use_https=request.is_secure(),
+                    subject_template_name="accounts/staff_welcome_subject.txt",
+                    email_template_name="accounts/staff_welcome_email.txt",
+                )  # fmt: skip
+            messages.success(
+                request,
+                _("เพิ่ม %(name)s แล้ว ระบบส่งลิงก์ตั้งรหัสผ่านไปที่อีเมลแล้ว")
+                % {"name": membership.user.get_username()},
+            )
+            return redirect("backoffice:members", org_slug=access.organisation.slug)
+    rows = [
+        (m, MemberEditForm(
+            prefix=f"m{m.pk}", access=access,
+            initial={"role": m.role, "department": m.department_id,
+                     "can_see_confidential": m.can_see_confidential, "is_active": m.is_active},
+        ))
+        for m in selectors.member_list(access=access)
+    ]  # fmt: skip
+    return render(
+        request,
+        "backoffice/members.html",
+        {"access": access, "organisation": access.organisation, "form": form, "rows": rows},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@staff_view
+def member_edit(request: HttpRequest, access: StaffAccess, pk: int) -> HttpResponse:
+    membership = selectors.member_get(access=access, pk=pk)
+    form = MemberEditForm(request.POST, prefix=f"m{membership.pk}", access=access)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.member_update(
+                access=access, membership=membership, role=Role(data["role"]),
+                department=data["department"], can_see_confidential=data["can_see_confidential"],
+                is_active=data["is_active"], request=request,
+            )  # fmt: skip
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("บันทึกสิทธิ์ของ %(name)s แล้ว") % {"name": membership.user.username}
+            )
+    else:
+        messages.error(request, _("ข้อมูลไม่ถูกต้อง"))
+    return redirect("backoffice:members", org_slug=access.organisation.slug)

@@ -55,6 +55,7 @@ class AuditAction(models.TextChoices):
     CASE_CHANGE = "case_change", _("แก้ไขคำร้อง")
     CASE_CREATE = "case_create", _("บันทึกคำร้องแทนประชาชน")
     EXPORT = "export", _("ส่งออกข้อมูล")
+    STAFF_CHANGE = "staff_change", _("เพิ่ม/แก้ไขสิทธิ์เจ้าหน้าที่")
     DENIED = "denied", _("ถูกปฏิเสธการเข้าถึง")
 
 
