@@ -74,6 +74,10 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
         "post",
         _row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, MOVED, NOT_FOUND),
     ),
+    "backoffice:catalogue": (
+        "get",
+        _row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND),
+    ),
     "backoffice:case": ("get", _row(LOGIN, NOT_FOUND, OK, OK, NOT_FOUND, OK, OK, NOT_FOUND)),
     "backoffice:case-national-id": (
         "post",

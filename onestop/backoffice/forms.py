@@ -16,7 +16,7 @@ from onestop.backoffice.selectors import SORTS, InboxQuery, assignable_members
 from onestop.cases.models import AttachmentKind, Channel
 from onestop.cases.services import NewFile, Place, Requester
 from onestop.cases.workflow import Status
-from onestop.catalog.models import Category, RequestType
+from onestop.catalog.models import Category, LocationRule, RequestType
 from onestop.core.identity import normalise_mobile, normalise_national_id
 from onestop.core.models import AuditAction
 from onestop.core.thaidate import BE_OFFSET
@@ -458,3 +458,26 @@ class MemberAddForm(MemberForm):
 
 class MemberEditForm(MemberForm):
     is_active = forms.BooleanField(label=_("ใช้งาน"), required=False)
+
+
+class RequestTypeForm(forms.Form):
+    name_th = forms.CharField(label=_("ชื่อ (ไทย)"), max_length=200)
+    name_en = forms.CharField(label=_("ชื่อ (อังกฤษ)"), max_length=200, required=False)
+    description_th = forms.CharField(
+        label=_("คำอธิบายสำหรับประชาชน"), required=False, max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+    is_active = forms.BooleanField(label=_("เปิดรับคำร้องประเภทนี้"), required=False)
+    default_department = forms.ModelChoiceField(
+        label=_("กอง/สำนักที่รับผิดชอบ"), queryset=Department.objects.none(), required=False,
+        empty_label=_("— ให้ศูนย์บริการส่งต่อ —"),
+    )  # fmt: skip
+    sla_days = forms.IntegerField(label=_("ระยะเวลาดำเนินการ (วันทำการ)"), min_value=1, max_value=365)
+    location = forms.ChoiceField(label=_("สถานที่"), choices=LocationRule.choices)
+    id_card_required = forms.BooleanField(label=_("ต้องแนบรูปบัตรประชาชน"), required=False)
+
+    def __init__(self, *args: Any, access: StaffAccess, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["default_department"].queryset = Department.objects.filter(  # type: ignore[attr-defined]
+            organisation=access.organisation, is_active=True
+        )

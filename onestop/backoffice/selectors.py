@@ -404,3 +404,21 @@ def member_get(*, access: StaffAccess, pk: int) -> Membership:
     if membership is None:
         raise Http404
     return membership
+
+
+def catalogue_for_admin(*, access: StaffAccess) -> QuerySet[RequestType]:
+    """Every request type of the organisation, active or not, for its administrators."""
+    if not access.can_manage_staff:
+        raise Http404
+    return (
+        RequestType.objects.filter(organisation=access.organisation)
+        .select_related("category", "default_department")
+        .order_by("category__position", "position", "pk")
+    )
+
+
+def request_type_for_admin(*, access: StaffAccess, pk: int) -> RequestType:
+    request_type = catalogue_for_admin(access=access).filter(pk=pk).first()
+    if request_type is None:
+        raise Http404
+    return request_type

@@ -34,6 +34,7 @@ from onestop.backoffice.forms import (
     MemberAddForm,
     MemberEditForm,
     ReplyTemplateForm,
+    RequestTypeForm,
     action_form,
     bulk_action_labels,
 )
@@ -655,3 +656,52 @@ def member_edit(request: HttpRequest, access: StaffAccess, pk: int) -> HttpRespo
     else:
         messages.error(request, _("ข้อมูลไม่ถูกต้อง"))
     return redirect("backoffice:members", org_slug=access.organisation.slug)
+
+
+def _type_initial(request_type: Any) -> dict[str, Any]:
+    return {
+        "name_th": request_type.name_th, "name_en": request_type.name_en,
+        "description_th": request_type.description_th, "is_active": request_type.is_active,
+        "default_department": request_type.default_department_id,
+        "sla_days": request_type.sla_days, "location": request_type.location,
+        "id_card_required": request_type.id_card_required,
+    }  # fmt: skip
+
+
+@staff_view
+def catalogue(request: HttpRequest, access: StaffAccess) -> HttpResponse:
+    """The organisation's request types (administrators): open or close each, rename it, set
+    its division, completion target, location and ID-card requirements."""
+    types = list(selectors.catalogue_for_admin(access=access))
+    bound_pk = request.POST.get("type", "") if request.method == "POST" else ""
+    rows = []
+    for request_type in types:
+        prefix = f"t{request_type.pk}"
+        if bound_pk == str(request_type.pk):
+            form = RequestTypeForm(request.POST, prefix=prefix, access=access)
+            if form.is_valid():
+                try:
+                    services.request_type_update(
+                        access=access, request_type=request_type, request=request,
+                        **form.cleaned_data,
+                    )  # fmt: skip
+                except DomainError as error:
+                    form.add_error(None, error.message)
+                else:
+                    messages.success(
+                        request, _("บันทึก “%(name)s” แล้ว") % {"name": request_type.name_th}
+                    )
+                    return redirect("backoffice:catalogue", org_slug=access.organisation.slug)
+        else:
+            form = RequestTypeForm(
+                prefix=prefix, access=access, initial=_type_initial(request_type)
+            )
+        rows.append((request_type, form, bound_pk == str(request_type.pk)))
+    if bound_pk and not any(open_ for _t, _f, open_ in rows):
+        raise Http404
+    return render(
+        request,
+        "backoffice/catalogue.html",
+        {"access": access, "organisation": access.organisation, "rows": rows},
+        status=400 if bound_pk else 200,
+    )

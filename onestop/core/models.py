@@ -56,6 +56,7 @@ class AuditAction(models.TextChoices):
     CASE_CREATE = "case_create", _("บันทึกคำร้องแทนประชาชน")
     EXPORT = "export", _("ส่งออกข้อมูล")
     STAFF_CHANGE = "staff_change", _("เพิ่ม/แก้ไขสิทธิ์เจ้าหน้าที่")
+    CATALOGUE_CHANGE = "catalogue_change", _("แก้ไขประเภทคำร้อง")
     DENIED = "denied", _("ถูกปฏิเสธการเข้าถึง")
 
 
