@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from onestop.cases.demo import DEMO_PASSWORD, load_demo
 from onestop.cases.models import Case
@@ -176,3 +179,28 @@ def test_the_other_staff_pages_pass_axe_on_a_phone(
     assert phone.locator(".error-summary").count() == 1
     violations = axe_violations(phone)
     assert violations == [], describe(violations)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_an_administrator_signs_in_with_a_code_and_the_admin_pages_pass_axe(
+    desk: Any, org_a: Organisation, staff_a: Staff
+) -> None:
+    device = TOTPDevice.objects.create(user=staff_a.admin, name="app", confirmed=True)
+    page = desk(TABLET)
+    page.goto(page.base + "/staff/login/")
+    page.get_by_label("ชื่อผู้ใช้หรืออีเมล").fill("a-admin@example.com")
+    page.get_by_label("รหัสผ่าน").fill(PASSWORD)
+    page.get_by_role("button", name="เข้าสู่ระบบ").click()
+    page.wait_for_url("**/staff/2fa/**")
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    page.get_by_label("รหัส 6 หลักจากแอปยืนยันตัวตน").fill(f"{totp.token():06d}")
+    page.get_by_role("button", name="ยืนยัน").click()
+    page.wait_for_url("**/staff/wangchao/**")
+    for path in ("members/", "catalogue/", "audit/", "templates/"):
+        page.goto(f"{page.base}/staff/wangchao/{path}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= TABLET["width"], path
+        _shot(page, f"admin-{path.strip('/')}")
+        violations = axe_violations(page)
+        assert violations == [], (path, describe(violations))
