@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +21,7 @@ class StaffLoginForm(AuthenticationForm):
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("ชื่อผู้ใช้หรืออีเมล")
         self.fields["password"].label = _("รหัสผ่าน")
@@ -39,6 +40,10 @@ class StaffLoginForm(AuthenticationForm):
 
 
 class StaffPasswordResetForm(PasswordResetForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     email = forms.EmailField(
         label=_("อีเมลที่ใช้กับบัญชี"),
         max_length=254,
@@ -47,6 +52,10 @@ class StaffPasswordResetForm(PasswordResetForm):
 
 
 class OtpTokenForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     token = forms.CharField(
         label=_("รหัส 6 หลักจากแอปยืนยันตัวตน"),
         min_length=6,
@@ -61,3 +70,9 @@ class OtpTokenForm(forms.Form):
         if not token.isdigit():
             raise forms.ValidationError(_("รหัสต้องเป็นตัวเลข 6 หลัก"), code="invalid")
         return token
+
+
+class StaffSetPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)

@@ -22,7 +22,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from onestop.accounts.forms import OtpTokenForm, StaffLoginForm, StaffPasswordResetForm
+from onestop.accounts.forms import (
+    OtpTokenForm,
+    StaffLoginForm,
+    StaffPasswordResetForm,
+    StaffSetPasswordForm,
+)
 
 
 class StaffLoginView(auth_views.LoginView):
@@ -118,6 +123,7 @@ password_reset_done = auth_views.PasswordResetDoneView.as_view(
 )
 password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
     template_name="accounts/password_reset_confirm.html",
+    form_class=StaffSetPasswordForm,
     success_url=reverse_lazy("accounts:password-reset-complete"),
 )
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(

@@ -22,6 +22,15 @@ from onestop.core.models import AuditAction
 from onestop.core.thaidate import BE_OFFSET
 from onestop.organisations.models import Department, Role
 
+
+class StaffForm(forms.Form):
+    """Labels without Django's trailing colon: Thai forms do not use one."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
 _DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
 
 
@@ -50,7 +59,7 @@ def _date_widget() -> forms.TextInput:
     return forms.TextInput(attrs={"placeholder": _("วว/ดด/ปปปป"), "inputmode": "numeric"})
 
 
-class InboxFilterForm(forms.Form):
+class InboxFilterForm(StaffForm):
     q = forms.CharField(label=_("ค้นหา"), required=False, max_length=100,
                         help_text=_("เลขคำร้อง หัวข้อ รายละเอียด หรือชื่อผู้ยื่น"))  # fmt: skip
     status = forms.ChoiceField(label=_("สถานะ"), required=False)
@@ -120,7 +129,7 @@ class InboxFilterForm(forms.Form):
         )
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(StaffForm):
     action = forms.ChoiceField(label=_("การกระทำ"), required=False)
     actor = forms.CharField(label=_("ชื่อผู้ใช้"), required=False, max_length=150)
     ref = forms.CharField(label=_("เลขคำร้อง"), required=False, max_length=64)
@@ -132,7 +141,7 @@ class AuditFilterForm(forms.Form):
         self.fields["action"].choices = [("", _("ทั้งหมด")), *AuditAction.choices]  # type: ignore[attr-defined]
 
 
-class CaseActionForm(forms.Form):
+class CaseActionForm(StaffForm):
     """Base of every action: the version of the request the member was looking at."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -237,7 +246,7 @@ def _member_label(user: User) -> str:
 def action_form(
     action: Action, access: StaffAccess, *, data: Any = None, files: Any = None,
     initial: Any = None,
-) -> forms.Form:  # fmt: skip
+) -> StaffForm:  # fmt: skip
     """The form for `action`, bound to `data` (and `files`) when posted."""
     if action == Action.RESULT_PHOTO:
         return ResultPhotoForm(data, files, initial=initial)
@@ -270,7 +279,7 @@ def checked_upload(upload: Any, *, kind: AttachmentKind) -> NewFile:
     raise forms.ValidationError(_("รับเฉพาะไฟล์ PDF, JPG หรือ PNG"), code="file_type")
 
 
-class CounterEntryForm(forms.Form):
+class CounterEntryForm(StaffForm):
     """A request filed by staff for a citizen at the counter or on the phone."""
 
     channel = forms.ChoiceField(
@@ -354,7 +363,7 @@ class CounterEntryForm(forms.Form):
 BULK_ACTIONS = (Action.RECEIVE, Action.ASSIGN, Action.DUPLICATE)
 
 
-class BulkForm(forms.Form):
+class BulkForm(StaffForm):
     """One action on several requests ticked in the inbox. Each ticked box carries the number
     and the version shown (`<number>:<version>`), so a request changed meanwhile is skipped."""
 
@@ -411,7 +420,7 @@ def bulk_action_labels() -> dict[Action, Any]:
     }
 
 
-class ReplyTemplateForm(forms.Form):
+class ReplyTemplateForm(StaffForm):
     title = forms.CharField(label=_("ชื่อข้อความ"), max_length=100)
     request_type = forms.ModelChoiceField(
         label=_("ประเภทคำร้อง"), queryset=RequestType.objects.none(), required=False,
@@ -432,7 +441,7 @@ class ReplyTemplateForm(forms.Form):
         status_field.choices = [("", _("ทุกสถานะ")), *Status.choices]
 
 
-class MemberForm(forms.Form):
+class MemberForm(StaffForm):
     role = forms.ChoiceField(label=_("บทบาท"), choices=Role.choices)
     department = forms.ModelChoiceField(
         label=_("กอง/สำนัก"), queryset=Department.objects.none(), required=False,
@@ -460,7 +469,7 @@ class MemberEditForm(MemberForm):
     is_active = forms.BooleanField(label=_("ใช้งาน"), required=False)
 
 
-class RequestTypeForm(forms.Form):
+class RequestTypeForm(StaffForm):
     name_th = forms.CharField(label=_("ชื่อ (ไทย)"), max_length=200)
     name_en = forms.CharField(label=_("ชื่อ (อังกฤษ)"), max_length=200, required=False)
     description_th = forms.CharField(
