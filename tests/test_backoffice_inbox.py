@@ -14,10 +14,11 @@ from django.utils import timezone
 from onestop.cases.models import Case, Priority
 from onestop.cases.services import case_assign, case_transition
 from onestop.cases.workflow import Actor, Status
+from onestop.core.models import AuditAction, AuditLog
 from onestop.organisations.models import Organisation
 from tests.backoffice_helpers import sign_in
 from tests.conftest import Staff
-from tests.factories import make_case
+from tests.factories import make_case, valid_national_id
 
 INBOX = "/staff/wangchao/"
 
@@ -332,3 +333,38 @@ def test_bulk_refuses_an_off_site_return_address(
             "/staff/wangchao/bulk/", {"action": "receive", "cases": _tick(case), "next": target}
         )
         assert response["Location"] == INBOX
+
+
+# Export ----------------------------------------------------------------------------------------
+
+
+def _csv(response: Any) -> str:
+    return b"".join(response.streaming_content).decode("utf-8-sig")
+
+
+def test_the_export_follows_the_filters_masks_the_phone_and_is_recorded(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    national_id = valid_national_id()
+    lamp = make_case(org_a, subject="ไฟดับหน้าวัด", national_id=national_id)
+    make_case(org_a, subject="ขอถังขยะ")
+    response = sign_in(client, staff_a.counter).get(
+        "/staff/wangchao/export.csv", {"tab": "all", "q": "ไฟดับ"}
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    text = _csv(response)
+    assert lamp.display_number in text
+    assert "ขอถังขยะ" not in text
+    assert national_id not in text
+    assert "+66812345678" not in text and "08x-xxx-5678" in text
+    entry = AuditLog.objects.get(action=AuditAction.EXPORT)
+    assert entry.details["rows"] == 1
+
+
+def test_confidential_complaints_are_never_exported_even_for_the_executive(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    secret = make_case(org_a, type_key="corruption", subject="ทุจริตจัดซื้อ")
+    text = _csv(sign_in(client, staff_a.executive).get("/staff/wangchao/export.csv"))
+    assert secret.display_number not in text
+    assert "ทุจริตจัดซื้อ" not in text

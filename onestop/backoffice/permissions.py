@@ -94,6 +94,10 @@ class StaffAccess:
         return self.role in {Role.ADMIN, Role.HEAD, Role.COUNTER}
 
     @property
+    def can_export(self) -> bool:
+        return self.role in {Role.COUNTER, Role.HEAD, Role.EXECUTIVE, Role.ADMIN}
+
+    @property
     def can_manage_staff(self) -> bool:
         return self.role == Role.ADMIN
 

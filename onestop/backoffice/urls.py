@@ -10,6 +10,7 @@ urlpatterns = [
     path("<slug:org_slug>/audit/", views.audit_log, name="audit"),
     path("<slug:org_slug>/new/", views.counter_entry, name="counter-entry"),
     path("<slug:org_slug>/bulk/", views.bulk_action, name="bulk"),
+    path("<slug:org_slug>/export.csv", views.inbox_export, name="export"),
     path("<slug:org_slug>/templates/", views.reply_templates, name="templates"),
     path("<slug:org_slug>/members/", views.members, name="members"),
     path("<slug:org_slug>/catalogue/", views.catalogue, name="catalogue"),
