@@ -109,7 +109,7 @@ def test_printing_the_request_document_is_logged(
     org_a: Organisation, staff_a: Staff, client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(
-        "onestop.backoffice.views.request_document_pdf", lambda case: b"%PDF-1.4 test"
+        "onestop.backoffice.views.cases.request_document_pdf", lambda case: b"%PDF-1.4 test"
     )
     case = make_case(org_a)
     response = sign_in(client, staff_a.counter).get(_url(case, "document.pdf"))
