@@ -125,10 +125,12 @@ def test_the_inbox_and_case_page_fit_a_phone(
     phone: Any, org_a: Organisation, staff_a: Staff
 ) -> None:
     case = make_case(org_a, subject="ไฟฟ้าสาธารณะดับทั้งซอย")
+    Case.objects.filter(pk=case.pk).update(latitude="16.913912", longitude="99.123456")
     _sign_in(phone, "a-counter")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     _shot(phone, "inbox-phone")
     phone.goto(f"{phone.base}/staff/wangchao/cases/{case.number}/")
+    assert phone.locator("#case-map.leaflet-container").is_visible()  # the pin on a map
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     _shot(phone, "case-phone")
     violations = axe_violations(phone)
