@@ -124,6 +124,12 @@ class Case(models.Model):
             models.Index(fields=["organisation", "due_date"]),
             # The staff inbox: newest first, keyset-paginated on (submitted_at, id).
             models.Index(fields=["organisation", "-submitted_at", "-id"], name="case_inbox_newest"),
+            # Covers the inbox's tab counts: an index-only scan instead of reading every row.
+            models.Index(
+                fields=["organisation", "status", "request_type", "department", "assignee",
+                        "due_date", "first_response_due"],
+                name="case_inbox_counts",
+            ),  # fmt: skip
         ]
 
     def __str__(self) -> str:

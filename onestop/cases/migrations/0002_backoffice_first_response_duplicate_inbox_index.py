@@ -57,5 +57,9 @@ class Migration(migrations.Migration):
             model_name='case',
             index=models.Index(fields=['organisation', '-submitted_at', '-id'], name='case_inbox_newest'),
         ),
+        migrations.AddIndex(
+            model_name='case',
+            index=models.Index(fields=['organisation', 'status', 'request_type', 'department', 'assignee', 'due_date', 'first_response_due'], name='case_inbox_counts'),
+        ),
         migrations.RunPython(_trigram_indexes, _drop_trigram_indexes),
     ]
