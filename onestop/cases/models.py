@@ -26,6 +26,13 @@ class Priority(models.IntegerChoices):
     URGENT = 4, _("เร่งด่วน")
 
 
+# The inbox's tab counts read only these columns: an index-only scan instead of every row.
+_INBOX_COUNT_FIELDS = [
+    "organisation", "status", "request_type", "department", "assignee", "due_date",
+    "first_response_due",
+]  # fmt: skip
+
+
 class Case(models.Model):
     """A request or complaint filed by a citizen with one organisation."""
 
@@ -124,12 +131,7 @@ class Case(models.Model):
             models.Index(fields=["organisation", "due_date"]),
             # The staff inbox: newest first, keyset-paginated on (submitted_at, id).
             models.Index(fields=["organisation", "-submitted_at", "-id"], name="case_inbox_newest"),
-            # Covers the inbox's tab counts: an index-only scan instead of reading every row.
-            models.Index(
-                fields=["organisation", "status", "request_type", "department", "assignee",
-                        "due_date", "first_response_due"],
-                name="case_inbox_counts",
-            ),  # fmt: skip
+            models.Index(fields=_INBOX_COUNT_FIELDS, name="case_inbox_counts"),
         ]
 
     def __str__(self) -> str:
