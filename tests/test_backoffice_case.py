@@ -459,3 +459,45 @@ def test_a_template_needs_a_title_and_a_body(
     assert response.status_code == 400
     assert 'href="#id_body"' in response.content.decode()
     assert not ReplyTemplate.objects.exists()
+
+
+# Bad input on actions --------------------------------------------------------------------------
+
+
+def test_a_double_click_on_an_action_does_it_once(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    case = make_case(org_a)
+    sign_in(client, staff_a.counter)
+    _act(client, case, "receive")
+    case.refresh_from_db()
+    data = {"note-version": case.version, "note-public_message": "กำลังตรวจสอบ"}
+    assert client.post(_url(case, "act/note/"), data).status_code == 302
+    assert client.post(_url(case, "act/note/"), data).status_code == 409
+    assert case.events.filter(public_message="กำลังตรวจสอบ").count() == 1
+
+
+@pytest.mark.parametrize("version", ["", "abc", "0", "-1", "99999999999999999999"])
+def test_a_missing_or_forged_version_is_refused(
+    version: str, org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    case = make_case(org_a)
+    response = sign_in(client, staff_a.counter).post(
+        _url(case, "act/receive/"), {"receive-version": version}
+    )
+    assert response.status_code in {400, 409}
+    case.refresh_from_db()
+    assert case.status == Status.SUBMITTED
+
+
+def test_an_oversized_or_hostile_message_is_refused_or_shown_as_text(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    case = make_case(org_a)
+    sign_in(client, staff_a.counter)
+    too_long = _act(client, case, "reject", public_message="ก" * 4001)
+    assert too_long.status_code == 400
+    _act(client, case, "reject", public_message="<script>alert('x')</script> ไม่อยู่ในเขต")
+    page = client.get(_url(case)).content.decode()
+    assert "<script>alert('x')</script>" not in page
+    assert "&lt;script&gt;" in page
