@@ -20,7 +20,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from onestop.accounts.middleware import SESSION_KEY
-from onestop.organisations.models import Organisation
+from onestop.organisations.models import Organisation, Role
+from onestop.organisations.services import staff_create
 from tests.backoffice_helpers import sign_in
 from tests.conftest import PASSWORD, Staff
 
@@ -282,3 +283,13 @@ def test_the_second_factor_page_never_redirects_off_site(staff_a: Staff, client:
 def test_other_roles_need_no_second_factor(staff_a: Staff, client: Client) -> None:
     client.post(LOGIN, {"username": "a-executive", "password": PASSWORD})
     assert client.get("/staff/wangchao/").status_code == 200
+
+
+def test_an_administrator_of_one_organisation_uses_the_code_in_every_organisation(
+    org_b: Organisation, staff_a: Staff, client: Client
+) -> None:
+    staff_create(organisation=org_b, username="a-admin", password=PASSWORD, role=Role.COUNTER)
+    client.post(LOGIN, {"username": "a-admin", "password": PASSWORD})
+    response = client.get(f"/staff/{org_b.slug}/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/staff/2fa/")

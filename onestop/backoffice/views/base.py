@@ -18,7 +18,7 @@ from django.http import (
 )
 from django.urls import reverse
 
-from onestop.backoffice.permissions import StaffAccess, staff_access
+from onestop.backoffice.permissions import StaffAccess, requires_second_factor, staff_access
 from onestop.core.audit import audit_record
 from onestop.core.models import AuditAction
 from onestop.organisations.models import Organisation, Role
@@ -59,7 +59,10 @@ def staff_view[**P](
                     object_type="path", details={"path": request.path[:200]},
                 )  # fmt: skip
             raise Http404
-        if access.role == Role.ADMIN and not _is_verified(request):
+        # An administrator anywhere uses the second factor everywhere (one person, one login).
+        if not _is_verified(request) and (
+            access.role == Role.ADMIN or requires_second_factor(request.user)
+        ):
             return redirect_to_login(request.get_full_path(), reverse("accounts:otp"))
         return view(request, access, *args, **kwargs)
 
