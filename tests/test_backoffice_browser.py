@@ -200,7 +200,7 @@ def test_an_administrator_signs_in_with_a_code_and_the_admin_pages_pass_axe(
     page.get_by_label("รหัส 6 หลักจากแอปยืนยันตัวตน").fill(f"{totp.token():06d}")
     page.get_by_role("button", name="ยืนยัน").click()
     page.wait_for_url("**/staff/wangchao/**")
-    for path in ("members/", "catalogue/", "audit/", "templates/"):
+    for path in ("members/", "catalogue/", "routing/", "audit/", "templates/"):
         page.goto(f"{page.base}/staff/wangchao/{path}")
         assert page.evaluate("document.documentElement.scrollWidth") <= TABLET["width"], path
         _shot(page, f"admin-{path.strip('/')}")

@@ -490,3 +490,24 @@ class RequestTypeForm(StaffForm):
         self.fields["default_department"].queryset = Department.objects.filter(  # type: ignore[attr-defined]
             organisation=access.organisation, is_active=True
         )
+
+
+class RoutingRuleForm(StaffForm):
+    request_type = forms.ModelChoiceField(
+        label=_("ประเภทคำร้อง"), queryset=RequestType.objects.none(), required=False,
+        empty_label=_("ทุกประเภท"),
+    )  # fmt: skip
+    village_no = forms.CharField(
+        label=_("หมู่ที่"), max_length=10, required=False,
+        help_text=_("เว้นว่างเพื่อใช้กับทุกพื้นที่"),
+    )  # fmt: skip
+    department = forms.ModelChoiceField(label=_("ส่งให้กอง/สำนัก"), queryset=Department.objects.none())
+
+    def __init__(self, *args: Any, access: StaffAccess, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["request_type"].queryset = RequestType.objects.filter(  # type: ignore[attr-defined]
+            organisation=access.organisation
+        )
+        self.fields["department"].queryset = Department.objects.filter(  # type: ignore[attr-defined]
+            organisation=access.organisation, is_active=True
+        )

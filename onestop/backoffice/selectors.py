@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from onestop.backoffice.models import ReplyTemplate
+from onestop.backoffice.models import ReplyTemplate, RoutingRule
 from onestop.backoffice.permissions import StaffAccess, staff_access
 from onestop.cases import numbering
 from onestop.cases.models import Attachment, Case, CaseEvent
@@ -444,3 +444,18 @@ def case_export_for_staff(
     return rows.select_related("request_type", "department", "assignee").order_by(
         "submitted_at", "pk"
     )[:EXPORT_LIMIT]
+
+
+def routing_rules_for_admin(*, access: StaffAccess) -> QuerySet[RoutingRule]:
+    if not access.can_manage_staff:
+        raise Http404
+    return RoutingRule.objects.filter(organisation=access.organisation).select_related(
+        "request_type", "department"
+    )
+
+
+def routing_rule_get(*, access: StaffAccess, pk: int) -> RoutingRule:
+    rule = routing_rules_for_admin(access=access).filter(pk=pk).first()
+    if rule is None:
+        raise Http404
+    return rule

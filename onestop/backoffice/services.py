@@ -12,7 +12,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from onestop.backoffice.models import ReplyTemplate
+from onestop.backoffice.models import ReplyTemplate, RoutingRule
 from onestop.backoffice.permissions import Action, StaffAccess
 from onestop.cases.models import Attachment, AttachmentKind, Case, CaseEvent, Channel, EventKind
 from onestop.cases.services import (
@@ -483,3 +483,51 @@ def request_type_update(
         object_ref=request_type.key, details={"changed": changed},
     )  # fmt: skip
     return request_type
+
+
+def routing_rule_create(
+    *,
+    access: StaffAccess,
+    department: Department,
+    request_type: RequestType | None = None,
+    village_no: str = "",
+    request: HttpRequest | None = None,
+) -> RoutingRule:
+    """Send new requests of a type and/or an area (หมู่ที่) to a division."""
+    if not access.can_manage_staff:
+        raise DomainError(_("คุณไม่มีสิทธิ์แก้ไขประเภทคำร้อง"), code="forbidden")
+    if department.organisation_id != access.organisation.pk or (
+        request_type is not None and request_type.organisation_id != access.organisation.pk
+    ):
+        raise DomainError(_("ไม่พบข้อมูลนี้ในหน่วยงาน"), code="foreign")
+    village_no = village_no.strip()
+    if request_type is None and not village_no:
+        raise DomainError(_("กรุณาระบุประเภทคำร้องหรือหมู่ที่อย่างน้อยหนึ่งอย่าง"), code="empty")
+    if RoutingRule.objects.filter(
+        organisation=access.organisation, request_type=request_type, village_no=village_no
+    ).exists():
+        raise DomainError(_("มีกฎสำหรับประเภทและหมู่ที่นี้แล้ว"), code="duplicate")
+    rule = RoutingRule.objects.create(
+        organisation=access.organisation, request_type=request_type, village_no=village_no,
+        department=department,
+    )  # fmt: skip
+    audit_record(
+        request=request, actor=access.user, action=AuditAction.CATALOGUE_CHANGE,
+        organisation=access.organisation, object_type="routing_rule", object_ref=str(rule.pk),
+        details={"type": request_type.key if request_type else "*", "village": village_no or "*",
+                 "department": department.key},
+    )  # fmt: skip
+    return rule
+
+
+def routing_rule_delete(
+    *, access: StaffAccess, rule: RoutingRule, request: HttpRequest | None = None
+) -> None:
+    if not access.can_manage_staff or rule.organisation_id != access.organisation.pk:
+        raise DomainError(_("คุณไม่มีสิทธิ์แก้ไขประเภทคำร้อง"), code="forbidden")
+    audit_record(
+        request=request, actor=access.user, action=AuditAction.CATALOGUE_CHANGE,
+        organisation=access.organisation, object_type="routing_rule", object_ref=str(rule.pk),
+        details={"deleted": True},
+    )  # fmt: skip
+    rule.delete()

@@ -20,11 +20,12 @@ from onestop.backoffice.views.organisation import (
     member_edit,
     members,
     reply_templates,
+    routing_rules,
 )
 
 __all__ = [
     "attachment_download", "attachment_publish", "audit_log", "bulk_action", "case_act",
     "case_detail", "case_document", "case_national_id_show", "catalogue", "counter_entry",
-    "inbox", "inbox_export", "member_edit", "members", "reply_templates", "staff_home",
-    "staff_view",
+    "inbox", "inbox_export", "member_edit", "members", "reply_templates", "routing_rules",
+    "staff_home", "staff_view",
 ]  # fmt: skip

@@ -23,6 +23,7 @@ from onestop.backoffice.forms import (
     MemberEditForm,
     ReplyTemplateForm,
     RequestTypeForm,
+    RoutingRuleForm,
 )
 from onestop.backoffice.permissions import StaffAccess
 from onestop.backoffice.views.base import _with, staff_view
@@ -205,4 +206,32 @@ def catalogue(request: HttpRequest, access: StaffAccess) -> HttpResponse:
         "backoffice/catalogue.html",
         {"access": access, "organisation": access.organisation, "rows": rows},
         status=400 if bound_pk else 200,
+    )
+
+
+@staff_view
+def routing_rules(request: HttpRequest, access: StaffAccess) -> HttpResponse:
+    """Routing rules: new requests of a type and/or area go straight to a division."""
+    rules = selectors.routing_rules_for_admin(access=access)
+    form = RoutingRuleForm(request.POST or None, access=access)
+    if request.method == "POST":
+        delete_pk = request.POST.get("delete", "")
+        if delete_pk.isdigit():
+            rule = selectors.routing_rule_get(access=access, pk=int(delete_pk))
+            services.routing_rule_delete(access=access, rule=rule, request=request)
+            messages.success(request, _("ลบกฎแล้ว"))
+            return redirect("backoffice:routing", org_slug=access.organisation.slug)
+        if form.is_valid():
+            try:
+                services.routing_rule_create(access=access, request=request, **form.cleaned_data)
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("เพิ่มกฎแล้ว"))
+                return redirect("backoffice:routing", org_slug=access.organisation.slug)
+    return render(
+        request,
+        "backoffice/routing.html",
+        {"access": access, "organisation": access.organisation, "form": form, "rules": rules},
+        status=400 if form.errors else 200,
     )
