@@ -241,3 +241,23 @@ ONESTOP_MAP_ATTRIBUTION = env_str(
     "ONESTOP_MAP_ATTRIBUTION",
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
 )
+
+# Back office (staff screens under /staff/) and staff accounts.
+INSTALLED_APPS += ["onestop.accounts", "onestop.backoffice"]
+# After authentication (it reads request.user) and messages (it may add one).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "onestop.accounts.middleware.IdleTimeoutMiddleware",
+)
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "/staff/"
+# Signed out after this many minutes without a request.
+ONESTOP_STAFF_IDLE_MINUTES = env_int("ONESTOP_STAFF_IDLE_MINUTES", 30)
+AXES_LOCKOUT_CALLABLE = "onestop.accounts.views.locked_out"
+OTP_TOTP_ISSUER = "OneStop"
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 2  # a reset link works for two hours
+# Working days within which a new request must get its first reply (ITA expects 15 for
+# complaints); never later than the type's own completion target.
+ONESTOP_FIRST_RESPONSE_DAYS = env_int("ONESTOP_FIRST_RESPONSE_DAYS", 15)
+# Where a new request goes: the organisation's routing rules by type and area (back office).
+ONESTOP_CASE_ROUTER = "onestop.backoffice.routing.department_for"

@@ -8,6 +8,8 @@ admin.site.index_title = "การจัดการแพลตฟอร์ม
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("staff/", include("onestop.accounts.urls")),
+    path("staff/", include("onestop.backoffice.urls")),
     path("", include("onestop.tracking.urls")),
     path("", include("onestop.eservice.urls")),
     path("", include("onestop.portal.urls")),

@@ -17,10 +17,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePath
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from onestop.cases import numbering
@@ -148,8 +150,11 @@ def case_submit(
         **{name: getattr(place, name) for name in Place.__dataclass_fields__},
         "channel": channel,
         "status": Status.SUBMITTED,
-        "department": request_type.default_department,
+        "department": _route(organisation, request_type, place),
         "due_date": add_working_days(local_today, request_type.sla_days),
+        "first_response_due": add_working_days(
+            local_today, min(settings.ONESTOP_FIRST_RESPONSE_DAYS, request_type.sla_days)
+        ),
         "submitted_at": now,
         "submission_key": submission_key or None,
     }
@@ -173,6 +178,22 @@ def _already_submitted(organisation: Organisation, submission_key: str | None) -
     if not submission_key:
         return None
     return Case.objects.filter(organisation=organisation, submission_key=submission_key).first()
+
+
+def _route(
+    organisation: Organisation, request_type: RequestType, place: Place
+) -> Department | None:
+    """The division for a new request: the organisation's routing rules (ONESTOP_CASE_ROUTER,
+    kept by the back office) when one matches, else the type's default division."""
+    router_path = getattr(settings, "ONESTOP_CASE_ROUTER", "")
+    if router_path:
+        router = import_string(router_path)
+        routed: Department | None = router(
+            organisation=organisation, request_type=request_type, village_no=place.village_no
+        )
+        if routed is not None:
+            return routed
+    return request_type.default_department
 
 
 def _create_with_unique_number(

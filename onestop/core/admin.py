@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
-from onestop.core.models import Holiday
+from onestop.core.models import AuditLog, Holiday
 
 
 @admin.register(Holiday)
@@ -8,3 +9,23 @@ class HolidayAdmin(admin.ModelAdmin[Holiday]):
     list_display = ["date", "name_th", "name_en"]
     search_fields = ["name_th", "name_en"]
     date_hierarchy = "date"
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(admin.ModelAdmin[AuditLog]):
+    """Read-only: the audit trail is never edited or deleted, not even by operators."""
+
+    list_display = ["created_at", "actor_username", "organisation", "action", "object_ref",
+                    "ip_address"]  # fmt: skip
+    list_filter = ["action", "organisation"]
+    search_fields = ["actor_username", "object_ref"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: AuditLog | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: AuditLog | None = None) -> bool:
+        return False

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -60,3 +63,69 @@ class Holiday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date.isoformat()} {self.name_th}"
+
+
+class AuditAction(models.TextChoices):
+    CASE_VIEW = "case_view", _("เปิดดูคำร้อง")
+    NATIONAL_ID_VIEW = "national_id_view", _("ดูเลขบัตรประชาชนเต็ม")
+    FILE_DOWNLOAD = "file_download", _("เปิด/ดาวน์โหลดไฟล์")
+    DOCUMENT_PRINT = "document_print", _("พิมพ์เอกสารคำร้อง")
+    CASE_CHANGE = "case_change", _("แก้ไขคำร้อง")
+    CASE_CREATE = "case_create", _("บันทึกคำร้องแทนประชาชน")
+    EXPORT = "export", _("ส่งออกข้อมูล")
+    STAFF_CHANGE = "staff_change", _("เพิ่ม/แก้ไขสิทธิ์เจ้าหน้าที่")
+    CATALOGUE_CHANGE = "catalogue_change", _("แก้ไขประเภทคำร้อง")
+    DENIED = "denied", _("ถูกปฏิเสธการเข้าถึง")
+
+
+class AuditLogQuerySet(models.QuerySet["AuditLog"]):
+    """Append-only: a bulk update or delete through the ORM is refused."""
+
+    def update(self, **kwargs: object) -> int:
+        raise PermissionError("The audit trail is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The audit trail is append-only.")
+
+
+class AuditLog(models.Model):
+    """Who did what to whose personal data, when and from where. Written by
+    `onestop.core.audit.audit_record`; never edited, never deleted. National ID numbers and
+    phone numbers are masked before they are stored here."""
+
+    created_at = models.DateTimeField(_("เวลา"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("ผู้ดำเนินการ"),
+    )  # fmt: skip
+    # A snapshot: the log stays readable after the account is renamed or removed.
+    actor_username = models.CharField(_("ชื่อผู้ใช้"), max_length=150, blank=True)
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("องค์กร"),
+    )  # fmt: skip
+    action = models.CharField(_("การกระทำ"), max_length=32, choices=AuditAction.choices)
+    object_type = models.CharField(_("ชนิดข้อมูล"), max_length=40, blank=True)
+    object_ref = models.CharField(_("อ้างอิง"), max_length=64, blank=True)
+    ip_address = models.GenericIPAddressField(_("ที่อยู่ IP"), null=True, blank=True)
+    details = models.JSONField(_("รายละเอียด"), default=dict, blank=True)
+
+    objects = AuditLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("บันทึกการเข้าถึงข้อมูล")
+        verbose_name_plural = _("บันทึกการเข้าถึงข้อมูล")
+        indexes = [models.Index(fields=["organisation", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The one invariant a database constraint cannot express: a row, once written, stays.
+        if self.pk is not None and not self._state.adding:
+            raise PermissionError("The audit trail is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The audit trail is append-only.")

@@ -1,0 +1,31 @@
+"""Staff screens under /staff/<organisation>/: thin views over the selectors and services.
+
+Every view but `staff_home` takes the organisation from the URL and goes through `staff_view`,
+which requires a signed-in member of that organisation (anyone else: 404 and a log line)."""
+
+from onestop.backoffice.views.base import staff_view
+from onestop.backoffice.views.cases import (
+    attachment_download,
+    attachment_publish,
+    case_act,
+    case_detail,
+    case_document,
+    case_national_id_show,
+    counter_entry,
+)
+from onestop.backoffice.views.inbox import bulk_action, inbox, inbox_export, staff_home
+from onestop.backoffice.views.organisation import (
+    audit_log,
+    catalogue,
+    member_edit,
+    members,
+    reply_templates,
+    routing_rules,
+)
+
+__all__ = [
+    "attachment_download", "attachment_publish", "audit_log", "bulk_action", "case_act",
+    "case_detail", "case_document", "case_national_id_show", "catalogue", "counter_entry",
+    "inbox", "inbox_export", "member_edit", "members", "reply_templates", "routing_rules",
+    "staff_home", "staff_view",
+]  # fmt: skip

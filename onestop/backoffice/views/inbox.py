@@ -1,0 +1,240 @@
+"""The inbox: tabs, filters, search, pages, bulk actions and the CSV export."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    StreamingHttpResponse,
+)
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from onestop.backoffice import selectors, services
+from onestop.backoffice.forms import (
+    BulkForm,
+    InboxFilterForm,
+    bulk_action_labels,
+)
+from onestop.backoffice.permissions import Action, StaffAccess
+from onestop.backoffice.views.base import _with, staff_view
+from onestop.cases.models import Case
+from onestop.core.audit import audit_record
+from onestop.core.errors import DomainError
+from onestop.core.masking import mask_phone
+from onestop.core.models import AuditAction
+
+
+@login_required
+@require_GET
+def staff_home(request: HttpRequest) -> HttpResponse:
+    """The organisations this person serves. With exactly one, go straight to its inbox."""
+    assert isinstance(request.user, User)
+    memberships = list(selectors.staff_memberships(user=request.user))
+    if len(memberships) == 1:
+        return redirect("backoffice:inbox", org_slug=memberships[0].organisation.slug)
+    return render(request, "backoffice/home.html", {"memberships": memberships})
+
+
+@require_GET
+@staff_view
+def inbox(request: HttpRequest, access: StaffAccess) -> HttpResponse:
+    form = InboxFilterForm(request.GET or None, access=access)
+    tab = request.GET.get("tab") or selectors.default_tab(access)
+    if tab not in selectors.TABS:
+        tab = "all"
+    query = form.to_query(tab=tab, after=request.GET.get("after", "")[:80])
+    page = selectors.case_list_for_staff(
+        user=access.user, organisation=access.organisation, query=query, access=access
+    )
+    base_params = request.GET.copy()
+    for key in ("tab", "after"):
+        base_params.pop(key, None)
+    next_params = base_params.copy()
+    next_params["tab"] = tab
+    next_params["after"] = page.next_cursor
+    tab_labels = {
+        "new": _("ใหม่"), "mine": _("ของฉัน"), "department": _("กองของฉัน"),
+        "waiting": _("รอผู้ยื่น"), "overdue": _("เกินกำหนด"), "all": _("ทั้งหมด"),
+        "closed": _("ปิดแล้ว"),
+    }  # fmt: skip
+    tabs = [
+        {
+            "key": key,
+            "label": tab_labels[key],
+            "count": page.counts[key],
+            "query": _with(base_params, tab=key),
+        }
+        for key in selectors.TABS
+        if key != "department" or access.department_id is not None
+    ]
+    return render(
+        request,
+        "backoffice/inbox.html",
+        {
+            "access": access,
+            "organisation": access.organisation,
+            "form": form,
+            "tab": tab,
+            "tabs": tabs,
+            "export_query": _with(base_params, tab=tab),
+            "filters_used": any(
+                request.GET.get(name) for name in form.fields if name not in {"q", "sort"}
+            ),
+            "page": page,
+            "next_query": next_params.urlencode() if page.next_cursor else "",
+            "bulk_actions": [
+                (str(a), label) for a, label in bulk_action_labels().items() if access.may(a)
+            ],
+            "first_query": _with(base_params, tab=tab) if query.after else "",
+        },
+    )
+
+
+@require_POST
+@staff_view
+def bulk_action(request: HttpRequest, access: StaffAccess) -> HttpResponse:
+    """Receive, assign or merge as duplicates several requests ticked in the inbox. Each is
+    done on its own: one refused request (wrong state, changed meanwhile) does not stop the
+    others, and the member is told which were skipped and why."""
+    form = BulkForm(request.POST, access=access)
+    back = request.POST.get("next", "")
+    if not back.startswith(f"/staff/{access.organisation.slug}/") or "//" in back:
+        back = reverse("backoffice:inbox", kwargs={"org_slug": access.organisation.slug})
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect(back)
+    data = form.cleaned_data
+    action = Action(data["action"])
+    original = None
+    if action == Action.DUPLICATE:
+        try:
+            original = selectors.case_get_for_staff(
+                user=access.user, organisation=access.organisation, number=data["original"],
+                access=access,
+            )  # fmt: skip
+        except Http404:
+            messages.error(request, _("ไม่พบคำร้องเลขนี้"))
+            return redirect(back)
+    done, skipped = 0, []
+    for number, version in form.selected():
+        refusal = _bulk_one(
+            request, access, action=action, number=number, version=version, data=data,
+            original=original,
+        )  # fmt: skip
+        if refusal:
+            skipped.append(refusal)
+        else:
+            done += 1
+    if done:
+        messages.success(
+            request,
+            _("%(action)s แล้ว %(count)s เรื่อง")
+            % {"action": bulk_action_labels()[action], "count": done},
+        )
+    for line in skipped:
+        messages.error(request, line)
+    return redirect(back)
+
+
+def _bulk_one(
+    request: HttpRequest,
+    access: StaffAccess,
+    *,
+    action: Action,
+    number: str,
+    version: int,
+    data: dict[str, Any],
+    original: Case | None,
+) -> str:
+    """Do `action` to one request; return why it was refused, or "" when done."""
+    try:
+        case = selectors.case_get_for_staff(
+            user=access.user, organisation=access.organisation, number=number, access=access
+        )
+    except Http404:
+        return _("%(number)s: ไม่พบคำร้อง") % {"number": number}
+    common: dict[str, Any] = {
+        "access": access, "case": case, "expected_version": version, "request": request,
+    }  # fmt: skip
+    try:
+        if action == Action.ASSIGN:
+            services.staff_case_assign(
+                department=data["department"], assignee=data["assignee"], **common
+            )
+        elif action == Action.DUPLICATE and original is not None:
+            services.staff_case_mark_duplicate(original=original, **common)
+        else:
+            services.staff_case_act(action=action, **common)
+    except DomainError as error:
+        return _("%(number)s: %(reason)s") % {
+            "number": case.display_number, "reason": error.message,
+        }  # fmt: skip
+    return ""
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for streaming CSV."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+@require_GET
+@staff_view
+def inbox_export(request: HttpRequest, access: StaffAccess) -> HttpResponseBase:
+    """The inbox as it is filtered, as CSV (UTF-8 with BOM for Excel). Recorded in the audit
+    trail with its filters and row count; phone numbers masked, no national ID."""
+    if not access.can_export:
+        raise Http404
+    form = InboxFilterForm(request.GET or None, access=access)
+    tab = request.GET.get("tab") or "all"
+    query = form.to_query(tab=tab if tab in selectors.TABS else "all", after="")
+    rows = list(
+        selectors.case_export_for_staff(
+            user=access.user, organisation=access.organisation, query=query, access=access
+        )
+    )
+    audit_record(
+        request=request, actor=access.user, action=AuditAction.EXPORT,
+        organisation=access.organisation, object_type="inbox",
+        details={"rows": len(rows), "filters": request.GET.urlencode()[:500]},
+    )  # fmt: skip
+    writer = csv.writer(_Echo())
+    header = [
+        _("เลขคำร้อง"), _("หัวข้อเรื่อง"), _("ประเภทคำร้อง"), _("สถานะ"), _("กอง/สำนัก"),
+        _("ผู้รับผิดชอบ"), _("ช่องทาง"), _("ยื่นเมื่อ"), _("กำหนดแล้วเสร็จ"), _("ผู้ยื่น"),
+        _("โทรศัพท์มือถือ"),
+    ]  # fmt: skip
+
+    def lines() -> Iterator[str]:
+        yield "\ufeff" + writer.writerow(header)
+        for case in rows:
+            yield writer.writerow([
+                case.display_number, case.subject, case.request_type.name,
+                case.get_status_display(), case.department.name if case.department else "",
+                case.assignee.get_username() if case.assignee else "", case.get_channel_display(),
+                timezone.localtime(case.submitted_at).strftime("%Y-%m-%d %H:%M"),
+                case.due_date.isoformat() if case.due_date else "", case.requester_name,
+                mask_phone(case.phone),
+            ])  # fmt: skip
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    filename = f"{access.organisation.slug}-{timezone.localdate().isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,237 @@
+"""The organisation's own settings and records: audit trail, reply templates, staff and the
+catalogue of request types."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+)
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from onestop.accounts.forms import StaffPasswordResetForm
+from onestop.backoffice import selectors, services
+from onestop.backoffice.forms import (
+    AuditFilterForm,
+    MemberAddForm,
+    MemberEditForm,
+    ReplyTemplateForm,
+    RequestTypeForm,
+    RoutingRuleForm,
+)
+from onestop.backoffice.permissions import StaffAccess
+from onestop.backoffice.views.base import _with, staff_view
+from onestop.core.errors import DomainError
+from onestop.organisations.models import Role
+
+
+@require_GET
+@staff_view
+def audit_log(request: HttpRequest, access: StaffAccess) -> HttpResponse:
+    if not access.can_read_audit:
+        raise Http404
+    form = AuditFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    before = request.GET.get("before", "")
+    entries = list(
+        selectors.audit_list_for_staff(
+            user=access.user, organisation=access.organisation, access=access,
+            action=data.get("action") or "", actor=data.get("actor") or "",
+            ref=data.get("ref") or "", date_from=data.get("date_from"),
+            date_to=data.get("date_to"), before=int(before) if before.isdigit() else None,
+        )
+    )  # fmt: skip
+    params = request.GET.copy()
+    params.pop("before", None)
+    next_query = _with(params, before=str(entries[-1].pk)) if len(entries) == 100 else ""
+    return render(
+        request,
+        "backoffice/audit.html",
+        {"access": access, "organisation": access.organisation, "form": form,
+         "entries": entries, "next_query": next_query},
+    )  # fmt: skip
+
+
+@staff_view
+def reply_templates(request: HttpRequest, access: StaffAccess) -> HttpResponse:
+    """The organisation's ready-made messages to citizens: list, add, remove."""
+    if not access.can_manage_templates:
+        raise Http404
+    form = ReplyTemplateForm(request.POST or None, access=access)
+    if request.method == "POST":
+        delete_pk = request.POST.get("delete", "")
+        if delete_pk.isdigit():
+            template = selectors.reply_template_get(access=access, pk=int(delete_pk))
+            services.reply_template_delete(access=access, template=template)
+            messages.success(request, _("ลบข้อความสำเร็จรูปแล้ว"))
+            return redirect("backoffice:templates", org_slug=access.organisation.slug)
+        if form.is_valid():
+            data = form.cleaned_data
+            services.reply_template_create(
+                access=access, title=data["title"], body=data["body"],
+                request_type=data["request_type"], status=data["status"],
+            )  # fmt: skip
+            messages.success(request, _("เพิ่มข้อความสำเร็จรูปแล้ว"))
+            return redirect("backoffice:templates", org_slug=access.organisation.slug)
+    return render(
+        request,
+        "backoffice/templates.html",
+        {"access": access, "organisation": access.organisation, "form": form,
+         "templates": selectors.reply_template_list(access=access)},
+        status=400 if form.errors else 200,
+    )  # fmt: skip
+
+
+@staff_view
+def members(request: HttpRequest, access: StaffAccess) -> HttpResponse:
+    """The organisation's staff (administrators only): add a person, who sets their own
+    password through an e-mailed link."""
+    if not access.can_manage_staff:
+        raise Http404
+    form = MemberAddForm(request.POST or None, access=access)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            membership = services.member_add(
+                access=access, username=data["username"], email=data["email"],
+                first_name=data["first_name"], last_name=data["last_name"],
+                role=Role(data["role"]), department=data["department"],
+                can_see_confidential=data["can_see_confidential"], request=request,
+            )  # fmt: skip
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            reset = StaffPasswordResetForm({"email": membership.user.email})
+            if reset.is_valid():
+                reset.save(
+                    request=request, use_https=request.is_secure(),
+                    subject_template_name="accounts/staff_welcome_subject.txt",
+                    email_template_name="accounts/staff_welcome_email.txt",
+                )  # fmt: skip
+            messages.success(
+                request,
+                _("เพิ่ม %(name)s แล้ว ระบบส่งลิงก์ตั้งรหัสผ่านไปที่อีเมลแล้ว")
+                % {"name": membership.user.get_username()},
+            )
+            return redirect("backoffice:members", org_slug=access.organisation.slug)
+    rows = [
+        (m, MemberEditForm(
+            prefix=f"m{m.pk}", access=access,
+            initial={"role": m.role, "department": m.department_id,
+                     "can_see_confidential": m.can_see_confidential, "is_active": m.is_active},
+        ))
+        for m in selectors.member_list(access=access)
+    ]  # fmt: skip
+    return render(
+        request,
+        "backoffice/members.html",
+        {"access": access, "organisation": access.organisation, "form": form, "rows": rows},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@staff_view
+def member_edit(request: HttpRequest, access: StaffAccess, pk: int) -> HttpResponse:
+    membership = selectors.member_get(access=access, pk=pk)
+    form = MemberEditForm(request.POST, prefix=f"m{membership.pk}", access=access)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.member_update(
+                access=access, membership=membership, role=Role(data["role"]),
+                department=data["department"], can_see_confidential=data["can_see_confidential"],
+                is_active=data["is_active"], request=request,
+            )  # fmt: skip
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("บันทึกสิทธิ์ของ %(name)s แล้ว") % {"name": membership.user.username}
+            )
+    else:
+        messages.error(request, _("ข้อมูลไม่ถูกต้อง"))
+    return redirect("backoffice:members", org_slug=access.organisation.slug)
+
+
+def _type_initial(request_type: Any) -> dict[str, Any]:
+    return {
+        "name_th": request_type.name_th, "name_en": request_type.name_en,
+        "description_th": request_type.description_th, "is_active": request_type.is_active,
+        "default_department": request_type.default_department_id,
+        "sla_days": request_type.sla_days, "location": request_type.location,
+        "id_card_required": request_type.id_card_required,
+    }  # fmt: skip
+
+
+@staff_view
+def catalogue(request: HttpRequest, access: StaffAccess) -> HttpResponse:
+    """The organisation's request types (administrators): open or close each, rename it, set
+    its division, completion target, location and ID-card requirements."""
+    types = list(selectors.catalogue_for_admin(access=access))
+    bound_pk = request.POST.get("type", "") if request.method == "POST" else ""
+    rows = []
+    for request_type in types:
+        prefix = f"t{request_type.pk}"
+        if bound_pk == str(request_type.pk):
+            form = RequestTypeForm(request.POST, prefix=prefix, access=access)
+            if form.is_valid():
+                try:
+                    services.request_type_update(
+                        access=access, request_type=request_type, request=request,
+                        **form.cleaned_data,
+                    )  # fmt: skip
+                except DomainError as error:
+                    form.add_error(None, error.message)
+                else:
+                    messages.success(
+                        request, _("บันทึก “%(name)s” แล้ว") % {"name": request_type.name_th}
+                    )
+                    return redirect("backoffice:catalogue", org_slug=access.organisation.slug)
+        else:
+            form = RequestTypeForm(
+                prefix=prefix, access=access, initial=_type_initial(request_type)
+            )
+        rows.append((request_type, form, bound_pk == str(request_type.pk)))
+    if bound_pk and not any(open_ for _t, _f, open_ in rows):
+        raise Http404
+    return render(
+        request,
+        "backoffice/catalogue.html",
+        {"access": access, "organisation": access.organisation, "rows": rows},
+        status=400 if bound_pk else 200,
+    )
+
+
+@staff_view
+def routing_rules(request: HttpRequest, access: StaffAccess) -> HttpResponse:
+    """Routing rules: new requests of a type and/or area go straight to a division."""
+    rules = selectors.routing_rules_for_admin(access=access)
+    form = RoutingRuleForm(request.POST or None, access=access)
+    if request.method == "POST":
+        delete_pk = request.POST.get("delete", "")
+        if delete_pk.isdigit():
+            rule = selectors.routing_rule_get(access=access, pk=int(delete_pk))
+            services.routing_rule_delete(access=access, rule=rule, request=request)
+            messages.success(request, _("ลบกฎแล้ว"))
+            return redirect("backoffice:routing", org_slug=access.organisation.slug)
+        if form.is_valid():
+            try:
+                services.routing_rule_create(access=access, request=request, **form.cleaned_data)
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("เพิ่มกฎแล้ว"))
+                return redirect("backoffice:routing", org_slug=access.organisation.slug)
+    return render(
+        request,
+        "backoffice/routing.html",
+        {"access": access, "organisation": access.organisation, "form": form, "rules": rules},
+        status=400 if form.errors else 200,
+    )

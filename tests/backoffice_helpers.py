@@ -1,0 +1,40 @@
+"""Helpers shared by the back-office tests: signing a persona in (administrators with their
+second factor already passed) and small files."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from onestop.cases.models import AttachmentKind
+from onestop.cases.services import NewFile
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
+    b"\x00\x00IEND\xaeB`\x82"
+)
+
+
+def pdf_file() -> NewFile:
+    return NewFile(PDF, "แผนที่.pdf", "application/pdf", "pdf")
+
+
+def id_card_file() -> NewFile:
+    return NewFile(PNG, "บัตร.png", "image/png", "png", kind=AttachmentKind.ID_CARD)
+
+
+def sign_in(client: Client, user: User, *, second_factor: bool = True) -> Client:
+    """Sign `user` in; with `second_factor`, as if the TOTP code had been entered."""
+    client.force_login(user)
+    if second_factor:
+        device, _created = TOTPDevice.objects.get_or_create(
+            user=user, defaults={"name": "test", "confirmed": True}
+        )
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client

@@ -1,0 +1,370 @@
+"""The inbox: tabs with counts, filters, Thai search inside sentences, sorting, keyset pages,
+a query budget, confidential types and department scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import parse_qsl
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from onestop.cases.models import Case, Priority
+from onestop.cases.services import case_assign, case_transition
+from onestop.cases.workflow import Actor, Status
+from onestop.core.models import AuditAction, AuditLog
+from onestop.organisations.models import Organisation
+from tests.backoffice_helpers import sign_in
+from tests.conftest import Staff
+from tests.factories import make_case, valid_national_id
+
+INBOX = "/staff/wangchao/"
+
+
+def _numbers(response: Any) -> list[str]:
+    return [c.number for c in response.context["page"].cases]
+
+
+def _counts(response: Any) -> dict[str, int]:
+    return {t["key"]: t["count"] for t in response.context["tabs"]}
+
+
+def test_the_counter_sees_new_requests_first_with_counts_per_tab(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    new = make_case(org_a, subject="ไฟฟ้าดับหน้าวัด")
+    waiting = make_case(org_a)
+    case_transition(case=waiting, to=Status.RECEIVED, actor_kind=Actor.STAFF)
+    case_transition(
+        case=waiting, to=Status.WAITING_CITIZEN, actor_kind=Actor.STAFF, public_message="ขอรูป"
+    )
+    response = sign_in(client, staff_a.counter).get(INBOX)
+    assert response.status_code == 200
+    assert _numbers(response) == [new.number]
+    assert _counts(response) == {
+        "new": 1, "mine": 0, "waiting": 1, "overdue": 0, "all": 2, "closed": 0,
+    }  # fmt: skip
+    assert "ไฟฟ้าดับหน้าวัด" in response.content.decode()
+
+
+def test_overdue_requests_are_flagged_and_counted(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    late = make_case(org_a, subject="ถนนพังนานแล้ว")
+    Case.objects.filter(pk=late.pk).update(due_date=timezone.localdate() - dt.timedelta(days=1))
+    response = sign_in(client, staff_a.counter).get(INBOX, {"tab": "overdue"})
+    assert _numbers(response) == [late.number]
+    assert _counts(response)["overdue"] == 1
+    assert "เกินกำหนด" in response.content.decode()
+
+
+def test_search_finds_a_thai_word_inside_a_sentence(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    bin_request = make_case(org_a, subject="ขอถังขยะใบใหม่ที่หน้าตลาด")
+    make_case(org_a, subject="ไฟส่องสว่างหน้าบ้านดับ")
+    response = sign_in(client, staff_a.counter).get(INBOX, {"tab": "all", "q": "ขยะ"})
+    assert _numbers(response) == [bin_request.number]
+
+
+def test_search_finds_the_requester_by_name_and_the_request_by_its_printed_number(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    case = make_case(org_a)
+    sign_in(client, staff_a.counter)
+    assert _numbers(client.get(INBOX, {"tab": "all", "q": "ศรีสุข"})) == [case.number]
+    assert _numbers(client.get(INBOX, {"tab": "all", "q": case.display_number})) == [case.number]
+
+
+def test_hostile_search_text_is_just_text(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    make_case(org_a)
+    sign_in(client, staff_a.counter)
+    for text in ["%", "_", "' OR 1=1 --", "<script>alert(1)</script>"]:
+        response = client.get(INBOX, {"tab": "all", "q": text})
+        assert response.status_code == 200
+        assert _numbers(response) == [], text
+    assert "<script>alert(1)</script>" not in response.content.decode()
+    too_long = client.get(INBOX, {"tab": "all", "q": "ก" * 500})
+    assert too_long.status_code == 200
+    assert "error-summary" in too_long.content.decode()
+
+
+def test_filters_by_status_type_department_channel_and_buddhist_era_dates(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    light = make_case(org_a, type_key="street-light")
+    general = make_case(org_a, type_key="general")
+    sign_in(client, staff_a.counter)
+    light_type: int = light.request_type_id
+    response = client.get(INBOX, {"tab": "all", "request_type": str(light_type)})
+    assert _numbers(response) == [light.number]
+    office: int = org_a.departments.get(key="office").pk
+    assert _numbers(client.get(INBOX, {"tab": "all", "department": str(office)})) == [
+        general.number
+    ]
+    assert _numbers(client.get(INBOX, {"tab": "all", "channel": "counter"})) == []
+    today = timezone.localdate()
+    be_today = f"{today.day}/{today.month}/{today.year + 543}"
+    both = client.get(INBOX, {"tab": "all", "date_from": be_today, "date_to": be_today})
+    assert set(_numbers(both)) == {light.number, general.number}
+    yesterday = today - dt.timedelta(days=1)
+    be_yesterday = f"{yesterday.day}/{yesterday.month}/{yesterday.year + 543}"
+    assert _numbers(client.get(INBOX, {"tab": "all", "date_to": be_yesterday})) == []
+
+
+def test_a_wrong_date_is_reported_at_the_top_and_the_list_still_shows(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    make_case(org_a)
+    response = sign_in(client, staff_a.counter).get(
+        INBOX, {"tab": "all", "date_from": "31/02/2569"}
+    )
+    assert response.status_code == 200
+    assert "error-summary" in response.content.decode()
+    assert len(_numbers(response)) == 1
+
+
+def test_sorting_by_priority_and_due_date(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    normal = make_case(org_a)
+    urgent = make_case(org_a)
+    assert normal.due_date is not None
+    Case.objects.filter(pk=urgent.pk).update(
+        priority=Priority.URGENT, due_date=normal.due_date + dt.timedelta(days=5)
+    )
+    sign_in(client, staff_a.counter)
+    assert _numbers(client.get(INBOX, {"tab": "all", "sort": "-priority"}))[0] == urgent.number
+    assert _numbers(client.get(INBOX, {"tab": "all", "sort": "due"}))[0] == normal.number
+
+
+@pytest.mark.parametrize("sort", ["-submitted", "submitted", "due", "-priority"])
+def test_keyset_pages_show_every_request_once(
+    sort: str, org_a: Organisation, staff_a: Staff, client: Client,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    monkeypatch.setattr("onestop.backoffice.selectors.PAGE_SIZE", 3)
+    created = {make_case(org_a).number for _ in range(8)}
+    sign_in(client, staff_a.counter)
+    seen: list[str] = []
+    pages = 1
+    params: dict[str, str] = {"tab": "all", "sort": sort}
+    for _page in range(5):
+        response = client.get(INBOX, params)
+        seen += _numbers(response)
+        if not response.context["next_query"]:
+            break
+        pages += 1
+        params = dict(parse_qsl(response.context["next_query"]))
+    assert pages == 3  # 3 + 3 + 2
+    assert sorted(seen) == sorted(created)
+    assert len(seen) == len(set(seen))
+
+
+def test_a_tampered_page_cursor_shows_the_first_page(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    case = make_case(org_a)
+    sign_in(client, staff_a.counter)
+    for cursor in ["garbage", "~", "2026-13-01~1", "x~y", "2026-01-01T00:00:00~5"]:
+        response = client.get(INBOX, {"tab": "all", "after": cursor})
+        assert response.status_code == 200
+    assert _numbers(client.get(INBOX, {"tab": "all", "after": "junk"})) == [case.number]
+
+
+def test_the_inbox_stays_within_its_query_budget(
+    org_a: Organisation, staff_a: Staff, client: Client,
+    django_assert_max_num_queries: Any,
+) -> None:  # fmt: skip
+    for _ in range(30):
+        make_case(org_a)
+    sign_in(client, staff_a.counter)
+    client.get(INBOX)  # warm up the session
+    with django_assert_max_num_queries(11):
+        response = client.get(INBOX, {"tab": "all", "q": "ไฟ", "sort": "due"})
+    assert len(_numbers(response)) == 30
+
+
+def test_a_department_officer_sees_only_their_department_and_what_is_assigned_to_them(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    engineering = make_case(org_a, type_key="street-light")
+    office = make_case(org_a, type_key="general")
+    mine = make_case(org_a, type_key="general")
+    case_assign(
+        case=mine, department=org_a.departments.get(key="office"), assignee=staff_a.officer,
+        actor=staff_a.counter,
+    )  # fmt: skip
+    response = sign_in(client, staff_a.officer).get(INBOX, {"tab": "all"})
+    assert set(_numbers(response)) == {engineering.number, mine.number}
+    assert office.number not in _numbers(response)
+    assert _counts(response)["mine"] == 1
+    assert _counts(response)["department"] == 1
+
+
+def test_confidential_complaints_are_invisible_without_the_grant(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    secret = make_case(org_a, type_key="corruption", subject="ทุจริตจัดซื้อ")
+    ordinary = make_case(org_a)
+    # The counter officer: not in lists, search, counts, filters or by direct URL.
+    sign_in(client, staff_a.counter)
+    response = client.get(INBOX, {"tab": "all"})
+    assert _numbers(response) == [ordinary.number]
+    assert _counts(response)["all"] == 1
+    assert "ทุจริตจัดซื้อ" not in response.content.decode()
+    assert "แจ้งการทุจริต" not in response.content.decode()  # not even as a filter choice
+    assert _numbers(client.get(INBOX, {"tab": "all", "q": "ทุจริต"})) == []
+    assert _numbers(client.get(INBOX, {"tab": "all", "q": secret.number})) == []
+    assert client.get(f"{INBOX}cases/{secret.number}/").status_code == 404
+    # The executive, who holds the grant, sees it.
+    executive = sign_in(Client(), staff_a.executive)
+    assert secret.number in _numbers(executive.get(INBOX, {"tab": "all"}))
+    assert executive.get(f"{INBOX}cases/{secret.number}/").status_code == 200
+
+
+def test_another_organisations_requests_never_appear(
+    org_a: Organisation, org_b: Organisation, staff_a: Staff, client: Client
+) -> None:
+    theirs = make_case(org_b, subject="ของอีกองค์กร")
+    response = sign_in(client, staff_a.executive).get(INBOX, {"tab": "all", "q": "อีกองค์กร"})
+    assert _numbers(response) == []
+    assert client.get(f"{INBOX}cases/{theirs.number}/").status_code == 404
+
+
+# Bulk actions ----------------------------------------------------------------------------------
+
+
+def _tick(*cases: Case) -> list[str]:
+    for case in cases:
+        case.refresh_from_db()
+    return [f"{c.number}:{c.version}" for c in cases]
+
+
+def test_the_counter_receives_and_assigns_several_requests_at_once(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    first, second = make_case(org_a), make_case(org_a)
+    sign_in(client, staff_a.counter)
+    response = client.post(
+        "/staff/wangchao/bulk/", {"action": "receive", "cases": _tick(first, second), "next": INBOX}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == INBOX
+    engineering = org_a.departments.get(key="engineering")
+    client.post("/staff/wangchao/bulk/", {
+        "action": "assign", "cases": _tick(first, second), "department": engineering.pk,
+        "assignee": staff_a.officer.pk,
+    })  # fmt: skip
+    for case in (first, second):
+        case.refresh_from_db()
+        assert case.status == Status.RECEIVED
+        assert (case.department, case.assignee) == (engineering, staff_a.officer)
+
+
+def test_bulk_skips_requests_in_the_wrong_state_or_changed_meanwhile_and_says_so(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    fresh, stale, received = make_case(org_a), make_case(org_a), make_case(org_a)
+    ticked = _tick(fresh, stale, received)
+    case_transition(case=received, to=Status.RECEIVED, actor_kind=Actor.STAFF)
+    ticked[2] = _tick(received)[0]  # ticked after it was received: the state refuses it
+    case_assign(case=stale, department=org_a.departments.get(key="office"), assignee=None,
+                actor=staff_a.head)  # fmt: skip
+    sign_in(client, staff_a.counter)
+    response = client.post(
+        "/staff/wangchao/bulk/", {"action": "receive", "cases": ticked}, follow=True
+    )
+    page = response.content.decode()
+    assert "รับเรื่อง แล้ว 1 เรื่อง" in page
+    assert "มีผู้อื่นแก้ไขคำร้องนี้ไปแล้ว" in page
+    assert "ดำเนินการนี้ไม่ได้ในสถานะ" in page
+    stale.refresh_from_db()
+    assert stale.status == Status.SUBMITTED
+
+
+def test_bulk_merges_duplicates_into_an_original(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    original, one, two = make_case(org_a), make_case(org_a), make_case(org_a)
+    sign_in(client, staff_a.counter)
+    client.post("/staff/wangchao/bulk/", {
+        "action": "duplicate", "cases": _tick(one, two), "original": original.display_number,
+    })  # fmt: skip
+    assert set(original.duplicates.values_list("pk", flat=True)) == {one.pk, two.pk}
+
+
+def test_bulk_never_reaches_invisible_or_foreign_requests(
+    org_a: Organisation, org_b: Organisation, staff_a: Staff, client: Client
+) -> None:
+    secret, theirs = make_case(org_a, type_key="corruption"), make_case(org_b)
+    sign_in(client, staff_a.counter)
+    response = client.post(
+        "/staff/wangchao/bulk/", {"action": "receive", "cases": _tick(secret, theirs)}, follow=True
+    )
+    assert response.content.decode().count("ไม่พบคำร้อง") == 2
+    for case in (secret, theirs):
+        case.refresh_from_db()
+        assert case.status == Status.SUBMITTED
+
+
+def test_read_only_roles_get_no_bulk_bar_and_cannot_post_one(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    case = make_case(org_a)
+    sign_in(client, staff_a.executive)
+    assert 'id="bulk-form"' not in client.get(INBOX).content.decode()
+    client.post("/staff/wangchao/bulk/", {"action": "receive", "cases": _tick(case)})
+    case.refresh_from_db()
+    assert case.status == Status.SUBMITTED
+
+
+def test_bulk_refuses_an_off_site_return_address(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    case = make_case(org_a)
+    sign_in(client, staff_a.counter)
+    for target in ["https://evil.example/", "//evil.example/", "/staff/other/"]:
+        response = client.post(
+            "/staff/wangchao/bulk/", {"action": "receive", "cases": _tick(case), "next": target}
+        )
+        assert response["Location"] == INBOX
+
+
+# Export ----------------------------------------------------------------------------------------
+
+
+def _csv(response: Any) -> str:
+    return b"".join(response.streaming_content).decode("utf-8-sig")
+
+
+def test_the_export_follows_the_filters_masks_the_phone_and_is_recorded(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    national_id = valid_national_id()
+    lamp = make_case(org_a, subject="ไฟดับหน้าวัด", national_id=national_id)
+    make_case(org_a, subject="ขอถังขยะ")
+    response = sign_in(client, staff_a.counter).get(
+        "/staff/wangchao/export.csv", {"tab": "all", "q": "ไฟดับ"}
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    text = _csv(response)
+    assert lamp.display_number in text
+    assert "ขอถังขยะ" not in text
+    assert national_id not in text
+    assert "+66812345678" not in text and "08x-xxx-5678" in text
+    entry = AuditLog.objects.get(action=AuditAction.EXPORT)
+    assert entry.details["rows"] == 1
+
+
+def test_confidential_complaints_are_never_exported_even_for_the_executive(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    secret = make_case(org_a, type_key="corruption", subject="ทุจริตจัดซื้อ")
+    text = _csv(sign_in(client, staff_a.executive).get("/staff/wangchao/export.csv"))
+    assert secret.display_number not in text
+    assert "ทุจริตจัดซื้อ" not in text

@@ -1,0 +1,143 @@
+"""Organisation administrators manage their staff: add a person (who sets their own password
+from an e-mailed link), change roles, departments and the confidential grant, switch off."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.test import Client
+
+from onestop.core.models import AuditAction, AuditLog
+from onestop.organisations.models import Membership, Organisation, Role
+from tests.backoffice_helpers import sign_in
+from tests.conftest import Staff
+from tests.factories import make_case
+
+URL = "/staff/wangchao/members/"
+
+
+def _add(client: Client, **overrides: Any) -> Any:
+    data = {
+        "username": "somsak", "email": "somsak@example.com", "first_name": "สมศักดิ์",
+        "last_name": "รักงาน", "role": "officer", "department": "", "can_see_confidential": "",
+    }  # fmt: skip
+    data.update(overrides)
+    return client.post(URL, data)
+
+
+def test_the_administrator_sees_only_their_organisations_staff(
+    staff_a: Staff, staff_b: Staff, client: Client
+) -> None:
+    page = sign_in(client, staff_a.admin).get(URL).content.decode()
+    assert "a-officer" in page
+    assert "b-officer" not in page
+
+
+def test_a_new_member_sets_their_own_password_from_the_emailed_link(
+    org_a: Organisation, staff_a: Staff, client: Client, mailoutbox: list[Any]
+) -> None:
+    engineering = org_a.departments.get(key="engineering")
+    response = _add(sign_in(client, staff_a.admin), department=engineering.pk)
+    assert response.status_code == 302
+    membership = Membership.objects.get(user__username="somsak")
+    assert (membership.role, membership.department) == (Role.OFFICER, engineering)
+    assert AuditLog.objects.filter(action=AuditAction.STAFF_CHANGE, object_ref="somsak").exists()
+    assert len(mailoutbox) == 1
+    link = re.search(r"(/staff/password/reset/\S+/)", mailoutbox[0].body)
+    assert link is not None
+    newcomer = Client()
+    form = newcomer.get(link.group(1), follow=True)
+    password = "ช่างไฟวังเจ้า-2569"
+    newcomer.post(form.request["PATH_INFO"], {"new_password1": password, "new_password2": password})
+    assert (
+        newcomer.post("/staff/login/", {"username": "somsak", "password": password}).status_code
+        == 302
+    )
+    assert newcomer.get("/staff/wangchao/").status_code == 200
+
+
+def test_an_officer_needs_a_department(staff_a: Staff, client: Client) -> None:
+    response = _add(sign_in(client, staff_a.admin))
+    assert response.status_code == 400
+    assert not User.objects.filter(username="somsak").exists()
+
+
+def test_someone_elses_account_cannot_be_pulled_in_by_its_username(
+    staff_a: Staff, staff_b: Staff, client: Client
+) -> None:
+    response = _add(sign_in(client, staff_a.admin), username="b-executive", role="counter")
+    assert response.status_code == 400
+    assert not Membership.objects.filter(
+        user=staff_b.executive, organisation__slug="wangchao"
+    ).exists()
+
+
+def test_a_person_may_serve_two_organisations(
+    org_b: Organisation, staff_a: Staff, staff_b: Staff, client: Client
+) -> None:
+    _add(sign_in(client, staff_a.admin), username="b-counter", email="b-counter@example.com",
+         role="counter")  # fmt: skip
+    person = sign_in(Client(), staff_b.counter)
+    assert person.get("/staff/").status_code == 200  # a choice of two organisations now
+    assert person.get("/staff/wangchao/").status_code == 200
+    assert person.get(f"/staff/{org_b.slug}/").status_code == 200
+
+
+def test_granting_confidential_access_opens_the_complaints_to_that_officer(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    secret = make_case(org_a, type_key="corruption")
+    officer = org_a.memberships.get(user=staff_a.officer)
+    office = org_a.departments.get(key="office")
+    assert (
+        sign_in(Client(), staff_a.officer)
+        .get(f"/staff/wangchao/cases/{secret.number}/")
+        .status_code
+        == 404
+    )
+    sign_in(client, staff_a.admin).post(f"{URL}{officer.pk}/", {
+        f"m{officer.pk}-role": "officer", f"m{officer.pk}-department": office.pk,
+        f"m{officer.pk}-can_see_confidential": "on", f"m{officer.pk}-is_active": "on",
+    })  # fmt: skip
+    assert (
+        sign_in(Client(), staff_a.officer)
+        .get(f"/staff/wangchao/cases/{secret.number}/")
+        .status_code
+        == 200
+    )
+
+
+def test_a_switched_off_member_loses_access(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    counter = org_a.memberships.get(user=staff_a.counter)
+    sign_in(client, staff_a.admin).post(f"{URL}{counter.pk}/", {f"m{counter.pk}-role": "counter"})
+    counter.refresh_from_db()
+    assert not counter.is_active
+    assert sign_in(Client(), staff_a.counter).get("/staff/wangchao/").status_code == 404
+
+
+def test_administrators_cannot_lock_themselves_out(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    me = org_a.memberships.get(user=staff_a.admin)
+    response = sign_in(client, staff_a.admin).post(
+        f"{URL}{me.pk}/", {f"m{me.pk}-role": "counter", f"m{me.pk}-is_active": "on"}, follow=True
+    )
+    assert "คุณลดสิทธิ์หรือปิดบัญชีของตัวเองไม่ได้" in response.content.decode()
+    me.refresh_from_db()
+    assert me.role == Role.ADMIN
+
+
+def test_another_organisations_member_cannot_be_changed(
+    org_b: Organisation, staff_a: Staff, staff_b: Staff, client: Client
+) -> None:
+    theirs = org_b.memberships.get(user=staff_b.counter)
+    response = sign_in(client, staff_a.admin).post(
+        f"{URL}{theirs.pk}/", {f"m{theirs.pk}-role": "admin", f"m{theirs.pk}-is_active": "on"}
+    )
+    assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.role == Role.COUNTER
