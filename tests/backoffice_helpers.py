@@ -10,13 +10,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from onestop.cases.models import AttachmentKind
 from onestop.cases.services import NewFile
+from tests.uploadfiles import png_bytes
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
-    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
-    b"\x00\x00IEND\xaeB`\x82"
-)
+PNG = png_bytes(8, 8)  # a real, decodable image (uploads are decoded and re-encoded)
 
 
 def pdf_file() -> NewFile:

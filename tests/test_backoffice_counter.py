@@ -125,10 +125,10 @@ def test_a_file_that_is_not_what_it_claims_and_an_oversized_file_are_refused(
     fake = SimpleUploadedFile("invoice.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")
     response = client.post(URL, _form(org_a, document=fake))
     assert response.status_code == 400
-    assert "รับเฉพาะไฟล์ PDF, JPG หรือ PNG" in response.content.decode()
-    huge = SimpleUploadedFile("big.pdf", PDF + b"0" * (5 * 1024 * 1024), "application/pdf")
+    assert "ไฟล์นี้ไม่ใช่รูปภาพ (JPG, PNG, WebP) หรือ PDF" in response.content.decode()
+    huge = SimpleUploadedFile("big.pdf", PDF + b"0" * (10 * 1024 * 1024), "application/pdf")
     response = client.post(URL, _form(org_a, document=huge, submission_key="key-2"))
-    assert "ไฟล์ใหญ่เกิน 5 MB" in response.content.decode()
+    assert "ไฟล์ใหญ่เกิน 10 MB" in response.content.decode()
     assert not Case.objects.exists()
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onestop.backoffice.permissions import Action, StaffAccess
 from onestop.backoffice.selectors import SORTS, InboxQuery, assignable_members
+from onestop.cases import uploads
 from onestop.cases.models import AttachmentKind, Channel
 from onestop.cases.services import NewFile, Place, Requester
 from onestop.cases.workflow import Status
@@ -259,24 +260,10 @@ def action_form(
     return MessageActionForm(data, initial=initial, action=action)
 
 
-# Simple checks for files filed at the counter, until the wizard's upload validation is shared.
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-_SIGNATURES = (
-    (b"%PDF-", "pdf", "application/pdf"),
-    (b"\xff\xd8\xff", "jpg", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "png", "image/png"),
-)
-
-
 def checked_upload(upload: Any, *, kind: AttachmentKind) -> NewFile:
-    """A PDF, JPEG or PNG of at most 5 MB, recognised from its content, not its name."""
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise forms.ValidationError(_("ไฟล์ใหญ่เกิน 5 MB"), code="too_big")
-    content = upload.read()
-    for signature, extension, content_type in _SIGNATURES:
-        if content.startswith(signature):
-            return NewFile(content, upload.name or "file", content_type, extension, kind=kind)
-    raise forms.ValidationError(_("รับเฉพาะไฟล์ PDF, JPG หรือ PNG"), code="file_type")
+    """The wizard's checks (`cases.uploads.validate_upload`): type from the content, images
+    re-encoded without EXIF, bombs and active PDFs refused, the same size limit."""
+    return uploads.validate_upload(upload, kind=kind)
 
 
 class CounterEntryForm(StaffForm):

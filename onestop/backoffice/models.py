@@ -72,10 +72,17 @@ class RoutingRule(models.Model):
         verbose_name = _("กฎการส่งต่อคำร้อง")
         verbose_name_plural = _("กฎการส่งต่อคำร้อง")
         constraints = [
+            # One rule per (type, area); "any type" is NULL, so it gets its own partial index
+            # (SQLite cannot make NULLs equal in a unique constraint).
             models.UniqueConstraint(
                 fields=["organisation", "request_type", "village_no"],
+                condition=models.Q(request_type__isnull=False),
                 name="routing_rule_unique",
-                nulls_distinct=False,
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "village_no"],
+                condition=models.Q(request_type__isnull=True),
+                name="routing_rule_unique_any_type",
             ),
             models.CheckConstraint(
                 condition=~models.Q(request_type__isnull=True, village_no=""),

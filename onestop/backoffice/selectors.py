@@ -17,6 +17,7 @@ from onestop.backoffice.models import ReplyTemplate, RoutingRule
 from onestop.backoffice.permissions import StaffAccess, staff_access
 from onestop.cases import numbering
 from onestop.cases.models import Attachment, Case, CaseEvent
+from onestop.cases.search import case_search
 from onestop.cases.workflow import CLOSED_STATUSES, OPEN_STATUSES, Status
 from onestop.catalog.models import RequestType
 from onestop.core.models import AuditLog
@@ -117,23 +118,6 @@ class InboxPage:
     today: dt.date = field(default_factory=timezone.localdate)
 
 
-def _search(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
-    """Number, subject, details or requester name. Thai has no spaces between words, so each
-    typed term is looked for anywhere inside the text (a substring), and all terms must match."""
-    number = numbering.parse(text)
-    if number is not None:
-        return cases.filter(number=number)
-    for term in text.split()[:5]:
-        cases = cases.filter(
-            Q(subject__icontains=term)
-            | Q(details__icontains=term)
-            | Q(requester_first_name__icontains=term)
-            | Q(requester_last_name__icontains=term)
-            | Q(number__icontains=term)
-        )
-    return cases
-
-
 def _sort_key(sort: str) -> tuple[str, bool]:
     """(annotated key, descending)."""
     return {
@@ -189,7 +173,7 @@ def _filter(cases: QuerySet[Case], query: InboxQuery, today: dt.date) -> QuerySe
     if query.date_to:
         cases = cases.filter(submitted_at__date__lte=query.date_to)
     if query.q.strip():
-        cases = _search(cases, query.q.strip()[:100])
+        cases = case_search(cases, query.q)
     return cases
 
 

@@ -69,6 +69,8 @@ def _refuse(message: str, code: str) -> ValidationError:
 
 
 def _error_not_supported(kind: AttachmentKind) -> ValidationError:
+    if kind == AttachmentKind.RESULT:
+        return _refuse(_("ภาพผลการดำเนินงานต้องเป็นไฟล์รูปภาพ JPG, PNG หรือ WebP"), "unsupported_type")
     if kind == AttachmentKind.ID_CARD:
         return _refuse(
             _("รูปบัตรประชาชนต้องเป็นไฟล์รูปภาพ JPG, PNG หรือ WebP กรุณาถ่ายรูปใหม่แล้วแนบอีกครั้ง"),
@@ -98,7 +100,7 @@ def validate_upload(uploaded_file: File[bytes], *, kind: AttachmentKind) -> NewF
 
     1. Refuse an empty file or one over `MAX_FILE_BYTES` (without reading it all).
     2. Decide the type from the first bytes; refuse anything but JPEG/PNG/WebP/PDF (and PDF for
-       an ID-card photo).
+       a photo: the ID card, staff's result photos).
     3. Images: refuse a huge pixel count from the header, then decode, turn upright, drop
        metadata, shrink, encode again. PDFs: check the header and look for active content."""
     name = sanitise_filename(getattr(uploaded_file, "name", None) or "file")
@@ -113,7 +115,8 @@ def validate_upload(uploaded_file: File[bytes], *, kind: AttachmentKind) -> NewF
         raise _refuse(_("ไฟล์นี้ว่างเปล่า กรุณาเลือกไฟล์อื่น"), "empty")
 
     content_type = sniff_content_type(content[:16])
-    if content_type is None or (kind == AttachmentKind.ID_CARD and content_type not in IMAGE_TYPES):
+    photo_only = kind in {AttachmentKind.ID_CARD, AttachmentKind.RESULT}
+    if content_type is None or (photo_only and content_type not in IMAGE_TYPES):
         raise _error_not_supported(kind)
     if content_type == "application/pdf":
         _check_pdf(content)

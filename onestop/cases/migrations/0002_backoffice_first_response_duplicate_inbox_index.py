@@ -2,36 +2,7 @@
 
 import django.db.models.deletion
 from django.conf import settings
-from django.db import DatabaseError, migrations, models, transaction
-
-# Staff search looks for text anywhere inside these fields (Thai has no spaces between words).
-# On PostgreSQL, trigram indexes on the exact expressions Django's `icontains` produces let that
-# use an index; without the pg_trgm extension (no privilege to create it) search still works,
-# only slower. SQLite has nothing to do here.
-_SEARCHED = ("number", "subject", "details", "requester_first_name", "requester_last_name")
-
-
-def _trigram_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    try:
-        with transaction.atomic(using=schema_editor.connection.alias):
-            schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-    except DatabaseError:
-        return
-    for column in _SEARCHED:
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS case_{column}_trgm ON cases_case "
-            f"USING gin ((UPPER({column}::text)) gin_trgm_ops)"
-        )
-
-
-def _drop_trigram_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for column in _SEARCHED:
-        schema_editor.execute(f"DROP INDEX IF EXISTS case_{column}_trgm")
-
+from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
@@ -61,5 +32,4 @@ class Migration(migrations.Migration):
             model_name='case',
             index=models.Index(fields=['organisation', 'status', 'request_type', 'department', 'assignee', 'due_date', 'first_response_due'], name='case_inbox_counts'),
         ),
-        migrations.RunPython(_trigram_indexes, _drop_trigram_indexes),
     ]

@@ -1,6 +1,6 @@
 """Trigram search over requests (see onestop/cases/search.py)."""
 
-from django.db import migrations
+from django.db import DatabaseError, migrations, transaction
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.state import StateApps
 
@@ -54,7 +54,12 @@ def _sqlite_has_trigram(schema_editor: BaseDatabaseSchemaEditor) -> bool:
 def forward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        statements = POSTGRES_FORWARD
+        try:
+            with transaction.atomic(using=schema_editor.connection.alias):
+                schema_editor.execute(POSTGRES_FORWARD[0])
+        except DatabaseError:
+            return  # no right to create pg_trgm here: search still works, by a scan
+        statements = POSTGRES_FORWARD[1:]
     elif vendor == "sqlite" and _sqlite_has_trigram(schema_editor):
         statements = SQLITE_FORWARD
     else:

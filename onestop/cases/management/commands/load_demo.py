@@ -23,6 +23,9 @@ class Command(BaseCommand):
         self.stdout.write(f"  organisation page   {base}/wangchao/")
         self.stdout.write(f"  file a request      {base}/wangchao/request/")
         self.stdout.write(f"  check results       {base}/wangchao/track/")
+        self.stdout.write(
+            f"  staff back office   {base}/staff/   (organisation admins set up a TOTP app)"
+        )
         self.stdout.write(f"  platform admin      {base}/admin/")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
         for account in accounts:
