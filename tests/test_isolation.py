@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from onestop.cases.selectors import (
@@ -13,9 +14,9 @@ from onestop.cases.selectors import (
 from onestop.cases.services import Requester, case_assign, case_submit
 from onestop.catalog.selectors import catalogue_for_citizens, request_type_get
 from onestop.core.errors import DomainError
-from onestop.organisations.models import Organisation
+from onestop.organisations.models import Organisation, validate_slug_not_reserved
 from tests.conftest import Staff
-from tests.factories import make_case, request_type, valid_national_id
+from tests.factories import make_case, make_organisation, request_type, valid_national_id
 
 
 def test_an_organisations_list_never_contains_another_organisations_requests(
@@ -89,3 +90,15 @@ def test_confidential_requests_are_left_out_unless_granted(org_a: Organisation) 
     with pytest.raises(Http404):
         case_get_for_organisation(organisation=org_a, number=secret.number)
     assert secret in case_list_for_organisation(organisation=org_a, include_confidential=True)
+
+
+@pytest.mark.parametrize("slug", ["staff", "admin", "i18n", "Static"])
+def test_an_organisation_cannot_take_a_path_the_platform_uses(db: None, slug: str) -> None:
+    with pytest.raises(DomainError) as error:
+        make_organisation(slug=slug)
+    assert error.value.code == "reserved_slug"
+
+
+def test_the_admin_refuses_a_reserved_slug_too(db: None) -> None:
+    with pytest.raises(ValidationError):
+        validate_slug_not_reserved("staff")

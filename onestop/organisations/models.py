@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -20,6 +21,15 @@ class OrganisationKind(models.TextChoices):
     PATTAYA = "pattaya", _("เมืองพัทยา")
 
 
+# First path segments the platform itself uses (config/urls.py): an organisation cannot take them.
+RESERVED_SLUGS = frozenset({"admin", "staff", "i18n", "static", "media", "api", "health"})
+
+
+def validate_slug_not_reserved(slug: str) -> None:
+    if slug.lower() in RESERVED_SLUGS:
+        raise ValidationError(_("ชื่อย่อนี้ระบบใช้อยู่แล้ว กรุณาเลือกชื่ออื่น"), code="reserved_slug")
+
+
 class Organisation(BilingualNameMixin, models.Model):
     """One tenant of the platform. Everything a citizen files belongs to exactly one."""
 
@@ -29,7 +39,9 @@ class Organisation(BilingualNameMixin, models.Model):
         unique=True,
         help_text=_("รหัสองค์กรปกครองส่วนท้องถิ่นของกรมส่งเสริมการปกครองท้องถิ่น"),
     )
-    slug = models.SlugField(_("ชื่อย่อใน URL"), max_length=60, unique=True)
+    slug = models.SlugField(
+        _("ชื่อย่อใน URL"), max_length=60, unique=True, validators=[validate_slug_not_reserved]
+    )
     name_th = models.CharField(_("ชื่อ (ไทย)"), max_length=200)
     name_en = models.CharField(_("ชื่อ (อังกฤษ)"), max_length=200, blank=True)
     kind = models.CharField(_("ประเภท"), max_length=32, choices=OrganisationKind.choices)

@@ -9,7 +9,13 @@ from django.utils.translation import gettext as _
 
 from onestop.core.errors import DomainError
 from onestop.organisations.defaults import DEFAULT_DEPARTMENTS
-from onestop.organisations.models import Department, Membership, Organisation, Role
+from onestop.organisations.models import (
+    RESERVED_SLUGS,
+    Department,
+    Membership,
+    Organisation,
+    Role,
+)
 
 
 @transaction.atomic
@@ -33,6 +39,8 @@ def organisation_create(
     `catalog.services.organisation_onboard`, which calls this)."""
     if Organisation.objects.filter(code=code).exists():
         raise DomainError(_("มีองค์กรที่ใช้รหัสนี้แล้ว"), code="duplicate_code")
+    if slug.lower() in RESERVED_SLUGS:
+        raise DomainError(_("ชื่อย่อนี้ระบบใช้อยู่แล้ว กรุณาเลือกชื่ออื่น"), code="reserved_slug")
     if Organisation.objects.filter(slug=slug).exists():
         raise DomainError(_("มีองค์กรที่ใช้ชื่อย่อใน URL นี้แล้ว"), code="duplicate_slug")
     organisation = Organisation.objects.create(
