@@ -14,6 +14,7 @@ from tests.browser import PHONE, axe_violations, describe, wait_until
 from tests.documents_helpers import pdf_text
 from tests.factories import valid_national_id
 from tests.uploadfiles import jpeg_bytes
+from tests.wizard import fill_step_one, fill_step_two
 
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 
@@ -28,19 +29,6 @@ def check_page(page: Any, name: str) -> None:
     page.set_viewport_size(PHONE)
     violations = axe_violations(page)
     assert violations == [], f"{name}: {describe(violations)}"
-
-
-def fill_step_one(page: Any, type_label: str, subject: str) -> None:
-    page.get_by_label(type_label).check()
-    page.get_by_label("หัวข้อเรื่อง").fill(subject)
-    page.get_by_label("ระบุรายละเอียด").fill("ไฟส่องสว่างหน้าบ้านเลขที่ 12/3 ดับมาสามคืนแล้ว")
-    page.get_by_label("คำนำหน้า").fill("นาง")
-    page.get_by_label("ชื่อ", exact=True).fill("มาลี")
-    page.get_by_label("นามสกุล").fill("ศรีสุข")
-    page.get_by_label("หมายเลขบัตรประชาชน 13 หลัก").fill(valid_national_id())
-    page.get_by_label("เบอร์โทรศัพท์มือถือ").fill("081 234 5678")
-    page.locator("#id_privacy").check()
-    page.get_by_role("button", name="ต่อไป").click()
 
 
 @pytest.mark.browser
@@ -63,10 +51,7 @@ def test_a_citizen_files_a_request_on_a_phone_from_start_to_number(
 
     assert "ขั้นตอนที่ 2 จาก 5" in phone.content()
     assert phone.get_by_label("อำเภอ/เขต").input_value() == "วังเจ้า"
-    phone.get_by_label("บ้านเลขที่").fill("12/3")
-    phone.get_by_label("ตำบล/แขวง").fill("นาโบสถ์")
-    phone.get_by_label("ตำบล/แขวง").dispatch_event("change")
-    wait_until(phone, "document.getElementById('id_postcode').value === '63180'")
+    fill_step_two(phone)
     check_page(phone, "2-place")
     phone.get_by_role("button", name="ต่อไป").click()
 

@@ -1,5 +1,6 @@
-"""The citizen's path on a phone, in a real browser: home → organisation → One Stop Service
-centre → check results → status; then staff move the request on, and the citizen rates it.
+"""The citizen's path on a phone, in a real browser: a request filed through the wizard, then
+home → organisation → One Stop Service centre → check results → status; then staff move the
+request on, and the citizen rates it.
 Every page is scanned with axe-core and must not scroll sideways at 360 px."""
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from onestop.organisations.models import Organisation
 from onestop.tracking.models import Feedback, FeedbackKind
 from tests.browser import axe_violations, describe, wait_until
 from tests.factories import make_case
+from tests.wizard import file_a_street_light_request
 
 SHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "tracking"
 
@@ -51,7 +53,10 @@ def _png() -> bytes:
 def test_a_citizen_follows_their_request_from_the_home_page_to_a_rating(
     phone: Any, org_a: Organisation, org_b: Organisation
 ) -> None:
-    case = make_case(org_a, phone="0812345678", subject="แจ้งไฟฟ้าดับหน้าบ้าน")
+    mobile = "089 765 4321"
+    number = file_a_street_light_request(phone, org_a, mobile=mobile)
+    case = Case.objects.get(organisation=org_a)
+    assert number == case.display_number
 
     phone.goto(phone.base + "/")
     looks_right(phone, "01-home")
@@ -69,18 +74,19 @@ def test_a_citizen_follows_their_request_from_the_home_page_to_a_rating(
     phone.get_by_role("link", name="ตรวจสอบผลดำเนินการ").click()
 
     looks_right(phone, "05-check")
-    phone.get_by_label("เลขที่คำร้อง").fill(case.display_number)
+    phone.get_by_label("เลขที่คำร้อง").fill(number)
     phone.get_by_label("เบอร์โทรศัพท์ 4 ตัวสุดท้าย").fill("0000")
     phone.get_by_role("button", name="ค้นหา").click()
     assert "ไม่พบคำร้อง" in phone.content()
     looks_right(phone, "06-check-not-found")
     assert "0000" not in phone.url and "digits" not in phone.url
 
-    phone.get_by_label("เบอร์โทรศัพท์ 4 ตัวสุดท้าย").fill("5678")
+    phone.get_by_label("เบอร์โทรศัพท์ 4 ตัวสุดท้าย").fill(mobile[-4:])
     phone.get_by_role("button", name="ค้นหา").click()
     assert phone.url.endswith("/wangchao/track/status/")
     assert phone.locator(".status-badge").inner_text() == "ยื่นคำร้อง"
-    assert case.display_number in phone.content()
+    assert number in phone.content()
+    assert "แจ้งไฟฟ้าดับหน้าบ้าน" in phone.content()
     looks_right(phone, "07-status-submitted")
 
     case = staff_move(case, Status.RECEIVED)

@@ -1,4 +1,5 @@
-"""Helpers for driving the request wizard through Django's test client."""
+"""Helpers for driving the request wizard: through Django's test client, and on a phone in a
+real browser (a Playwright page from the `phone` fixture)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 from django.test import Client
 
 from onestop.organisations.models import Organisation
+from tests.browser import wait_until
 from tests.factories import request_type, valid_national_id
 from tests.uploadfiles import jpeg_bytes, upload
 
@@ -83,3 +85,44 @@ def submission_key(client: Client, organisation: Organisation) -> str:
 def confirm(client: Client, organisation: Organisation, key: str | None = None) -> Any:
     key = key if key is not None else submission_key(client, organisation)
     return client.post(url(organisation, "confirm"), {"submission_key": key})
+
+
+# In a real browser
+
+
+def fill_step_one(
+    page: Any, type_label: str, subject: str, *, mobile: str = "081 234 5678"
+) -> None:
+    page.get_by_label(type_label).check()
+    page.get_by_label("หัวข้อเรื่อง").fill(subject)
+    page.get_by_label("ระบุรายละเอียด").fill("ไฟส่องสว่างหน้าบ้านเลขที่ 12/3 ดับมาสามคืนแล้ว")
+    page.get_by_label("คำนำหน้า").fill("นาง")
+    page.get_by_label("ชื่อ", exact=True).fill("มาลี")
+    page.get_by_label("นามสกุล").fill("ศรีสุข")
+    page.get_by_label("หมายเลขบัตรประชาชน 13 หลัก").fill(valid_national_id())
+    page.get_by_label("เบอร์โทรศัพท์มือถือ").fill(mobile)
+    page.locator("#id_privacy").check()
+    page.get_by_role("button", name="ต่อไป").click()
+
+
+def fill_step_two(page: Any) -> None:
+    """The place in Wang Chao: a house number and a subdistrict; the page fills the postcode."""
+    page.get_by_label("บ้านเลขที่").fill("12/3")
+    page.get_by_label("ตำบล/แขวง").fill("นาโบสถ์")
+    page.get_by_label("ตำบล/แขวง").dispatch_event("change")
+    wait_until(page, "document.getElementById('id_postcode').value === '63180'")
+
+
+def file_a_street_light_request(page: Any, organisation: Organisation, *, mobile: str) -> str:
+    """All five steps, without attachments; returns the request number the done page shows."""
+    page.goto(page.base + url(organisation))
+    fill_step_one(page, "ไฟฟ้าสาธารณะ", "แจ้งไฟฟ้าดับหน้าบ้าน", mobile=mobile)
+    fill_step_two(page)
+    page.get_by_role("button", name="ต่อไป").click()
+    assert "ขั้นตอนที่ 3 จาก 5" in page.content()
+    page.get_by_role("button", name="ต่อไป").click()  # no documents
+    page.get_by_role("button", name="ส่งเรื่อง").click()
+    page.get_by_role("dialog").get_by_role("button", name="ยืนยัน").click()
+    page.wait_for_selector("#case-number")
+    assert "ทำรายการสำเร็จ" in page.content()
+    return str(page.locator("#case-number").inner_text().strip())
