@@ -49,7 +49,7 @@ def case_scope_for_staff(
     cases = Case.objects.filter(organisation=organisation)
     if not access.can_see_confidential:
         # NOT IN a short list, not a join: the inbox's index on (organisation, submitted_at)
-        # stays usable (measured in bench/inbox.py).
+        # stays usable (measured in bench/bench_inbox.py).
         confidential = RequestType.objects.filter(organisation=organisation, is_confidential=True)
         cases = cases.exclude(request_type_id__in=confidential.values("pk"))
     if not access.sees_whole_organisation:

@@ -1,7 +1,8 @@
 """Measure the staff inbox with many requests in one organisation (keyset pages, counts, search).
 
-    .venv/bin/python bench/inbox.py 200000            # SQLite (a temporary test database)
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/onestop_bench .venv/bin/python bench/inbox.py
+    .venv/bin/python bench/bench_inbox.py 200000       # SQLite (a temporary test database)
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/onestop_bench \
+        .venv/bin/python bench/bench_inbox.py 200000   # PostgreSQL
 
 Rows are inserted with bulk_create (not through case_submit: only the inbox is measured)."""
 
