@@ -18,9 +18,10 @@ from onestop.cases.demo import DEMO_PASSWORD, load_demo
 from onestop.cases.models import Case
 from onestop.cases.workflow import Status
 from onestop.organisations.models import Organisation
-from tests.browser import axe_violations, describe
+from tests.browser import axe_violations, describe, wait_until
 from tests.conftest import PASSWORD, Staff
 from tests.factories import make_case
+from tests.uploadfiles import jpeg_bytes
 
 DESKTOP = {"width": 1280, "height": 900}
 TABLET = {"width": 820, "height": 1180}
@@ -67,10 +68,21 @@ def _open_action(page: Any, label: str) -> Any:
     return details
 
 
+def _citizen_tracks(page: Any, case: Case, *, status: str, message: str = "") -> None:
+    """The citizen looks the request up on the tracking page, as after a text message."""
+    page.goto(f"{page.base}/wangchao/track/")
+    page.get_by_label("เลขที่คำร้อง").fill(case.display_number)
+    page.get_by_label("เบอร์โทรศัพท์ 4 ตัวสุดท้าย").fill("5678")
+    page.get_by_role("button", name="ค้นหา").click()
+    assert page.locator(".status-line strong").inner_text() == status
+    if message:
+        assert page.locator(".public-message", has_text=message).count() == 1
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_counter_receives_and_assigns_officer_reports_progress_head_completes(
-    desk: Any, org_a: Organisation, staff_a: Staff
+    desk: Any, phone: Any, org_a: Organisation, staff_a: Staff, tmp_path: Path
 ) -> None:
     case = make_case(org_a, type_key="general", subject="ไฟฟ้าสาธารณะดับทั้งซอย")
     for _ in range(3):
@@ -89,6 +101,7 @@ def test_counter_receives_and_assigns_officer_reports_progress_head_completes(
 
     _open_action(counter, "รับเรื่อง").get_by_role("button", name="รับเรื่อง").click()
     assert "บันทึกแล้ว" in counter.content()
+    _citizen_tracks(phone, case, status="รับเรื่อง")
     assign = _open_action(counter, "มอบหมายงาน")
     assign.get_by_label("กอง/สำนัก").select_option(label="กองช่าง")
     assign.get_by_label("เจ้าหน้าที่ผู้รับผิดชอบ").select_option(label="a-officer")
@@ -103,7 +116,16 @@ def test_counter_receives_and_assigns_officer_reports_progress_head_completes(
     note.get_by_label("ข้อความถึงผู้ยื่นคำร้อง (ผู้ยื่นเห็นในหน้าติดตาม)").fill("ช่างจะเข้าไปเปลี่ยนหลอดไฟวันพรุ่งนี้")
     note.get_by_role("button", name="บันทึกความคืบหน้า").click()
     assert "ช่างจะเข้าไปเปลี่ยนหลอดไฟวันพรุ่งนี้" in officer.content()
+    after = tmp_path / "after.jpg"
+    after.write_bytes(jpeg_bytes())
+    photo = _open_action(officer, "แนบภาพผลการดำเนินงาน")
+    photo.get_by_label("ภาพผลการดำเนินงาน (JPG/PNG ไม่เกิน 5 MB)").set_input_files(after)
+    assert photo.get_by_label("แสดงภาพนี้ต่อผู้ยื่นในหน้าติดตามผล").is_checked()
+    photo.get_by_role("button", name="แนบภาพผลการดำเนินงาน").click()
+    assert "บันทึกแล้ว" in officer.content()
+    assert case.attachments.filter(kind="result", is_public=True).count() == 1
     _shot(officer, "case-tablet")
+    _citizen_tracks(phone, case, status="กำลังดำเนินการ", message="ช่างจะเข้าไปเปลี่ยนหลอดไฟวันพรุ่งนี้")
 
     head = desk(DESKTOP)
     _sign_in(head, "a-head")
@@ -113,10 +135,18 @@ def test_counter_receives_and_assigns_officer_reports_progress_head_completes(
     done.get_by_role("button", name="ดำเนินการแล้วเสร็จ").click()
     assert "เปลี่ยนหลอดไฟครบทุกต้นแล้ว" in head.content()
 
+    _citizen_tracks(phone, case, status="ดำเนินการแล้วเสร็จ", message="เปลี่ยนหลอดไฟครบทุกต้นแล้ว")
+    assert phone.locator(".public-message", has_text="ช่างจะเข้าไปเปลี่ยนหลอดไฟ").count() == 1
+    shown = phone.locator(".photos img")
+    assert shown.count() == 1
+    shown.scroll_into_view_if_needed()
+    # The photo really loads (the image is served, not a broken link).
+    wait_until(phone, "document.querySelector('.photos img').naturalWidth > 0")
+
     case.refresh_from_db()
     assert case.status == Status.COMPLETED
     assert case.assignee == staff_a.officer
-    assert Case.objects.get(pk=case.pk).events.count() == 5
+    assert Case.objects.get(pk=case.pk).events.count() == 6
 
 
 @pytest.mark.browser

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
@@ -285,6 +286,137 @@ def test_bulk_skips_requests_in_the_wrong_state_or_changed_meanwhile_and_says_so
     assert "ดำเนินการนี้ไม่ได้ในสถานะ" in page
     stale.refresh_from_db()
     assert stale.status == Status.SUBMITTED
+
+
+def _received(org: Organisation, *, engineering_by: User | None = None) -> Case:
+    """A request received; with `engineering_by`, first routed by them to กองช่าง."""
+    case = make_case(org)
+    if engineering_by is not None:
+        engineering = org.departments.get(key="engineering")
+        case = case_assign(case=case, department=engineering, assignee=None, actor=engineering_by)
+    return case_transition(case=case, to=Status.RECEIVED, actor_kind=Actor.STAFF)
+
+
+def test_the_head_completes_several_requests_with_one_message_for_every_citizen(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    first = _received(org_a, engineering_by=staff_a.head)
+    second = _received(org_a, engineering_by=staff_a.head)
+    sign_in(client, staff_a.head)
+    response = client.post("/staff/wangchao/bulk/", {
+        "action": "complete", "cases": _tick(first, second),
+        "public_message": "ซ่อมถนนทั้งสายเสร็จแล้ว",
+    }, follow=True)  # fmt: skip
+    page = response.content.decode()
+    assert "ดำเนินการแล้วเสร็จ แล้ว 2 เรื่อง" in page
+    assert first.display_number in page and second.display_number in page
+    for case in (first, second):
+        case.refresh_from_db()
+        assert case.status == Status.COMPLETED
+        assert case.events.filter(public_message="ซ่อมถนนทั้งสายเสร็จแล้ว").count() == 1
+        entry = AuditLog.objects.get(action=AuditAction.CASE_CHANGE, object_ref=case.number)
+        assert (entry.actor, entry.details["status"]) == (staff_a.head, Status.COMPLETED)
+
+
+def test_bulk_in_progress_moves_received_requests_and_refuses_the_others_saying_why(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    received, working, new = _received(org_a), _received(org_a), make_case(org_a)
+    case_transition(case=working, to=Status.IN_PROGRESS, actor_kind=Actor.STAFF)
+    sign_in(client, staff_a.counter)
+    response = client.post("/staff/wangchao/bulk/", {
+        "action": "note", "cases": _tick(received, working, new),
+        "public_message": "ช่างจะเข้าไปดูสัปดาห์หน้า",
+    }, follow=True)  # fmt: skip
+    page = response.content.decode()
+    assert f"เปลี่ยนเป็นกำลังดำเนินการ แล้ว 1 เรื่อง: {received.display_number}" in page
+    # Already in progress: the workflow has no such move. Not yet received: not in this state.
+    assert f"{working.display_number}: ไม่สามารถเปลี่ยนสถานะจาก" in page
+    assert f"{new.display_number}: ดำเนินการนี้ไม่ได้ในสถานะ" in page
+    statuses = [Case.objects.get(pk=c.pk).status for c in (received, working, new)]
+    assert statuses == [Status.IN_PROGRESS, Status.IN_PROGRESS, Status.SUBMITTED]
+    assert AuditLog.objects.filter(action=AuditAction.CASE_CHANGE).count() == 1
+
+
+def test_bulk_forwards_and_refuses_with_the_citizen_told_the_agency_and_the_reason(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    one, two = make_case(org_a), make_case(org_a)
+    sign_in(client, staff_a.counter)
+    client.post("/staff/wangchao/bulk/", {
+        "action": "forward", "cases": _tick(one), "agency": "การไฟฟ้าส่วนภูมิภาค",
+        "letter_number": "ตก 123/2569",
+    })  # fmt: skip
+    client.post("/staff/wangchao/bulk/", {
+        "action": "reject", "cases": _tick(two), "public_message": "อยู่นอกเขตเทศบาล",
+    })  # fmt: skip
+    one.refresh_from_db()
+    two.refresh_from_db()
+    assert (one.status, two.status) == (Status.FORWARDED, Status.REJECTED)
+    assert "การไฟฟ้าส่วนภูมิภาค" in one.events.get(to_status=Status.FORWARDED).public_message
+    assert two.events.get(to_status=Status.REJECTED).public_message == "อยู่นอกเขตเทศบาล"
+
+
+@pytest.mark.parametrize(
+    ("action", "missing"),
+    [("complete", "กรุณาระบุเหตุผลหรือข้อความถึงผู้ยื่นคำร้อง"),
+     ("reject", "กรุณาระบุเหตุผลหรือข้อความถึงผู้ยื่นคำร้อง"),
+     ("note", "กรุณาระบุเหตุผลหรือข้อความถึงผู้ยื่นคำร้อง"),
+     ("forward", "กรุณาระบุชื่อหน่วยงานที่ส่งต่อ")],
+)  # fmt: skip
+def test_bulk_status_changes_need_their_message_and_change_nothing_without_it(
+    org_a: Organisation, staff_a: Staff, client: Client, action: str, missing: str
+) -> None:
+    case = _received(org_a, engineering_by=staff_a.head)
+    sign_in(client, staff_a.head)
+    response = client.post(
+        "/staff/wangchao/bulk/",
+        {"action": action, "cases": _tick(case), "public_message": "   "},
+        follow=True,
+    )
+    assert missing in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == Status.RECEIVED
+    assert not AuditLog.objects.filter(action=AuditAction.CASE_CHANGE).exists()
+
+
+def test_bulk_status_change_refuses_a_request_changed_since_the_inbox_was_shown(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    case = _received(org_a)
+    ticked = _tick(case)
+    case_assign(case=case, department=org_a.departments.get(key="office"), assignee=None,
+                actor=staff_a.head)  # fmt: skip
+    sign_in(client, staff_a.counter)
+    response = client.post("/staff/wangchao/bulk/", {
+        "action": "reject", "cases": ticked, "public_message": "ซ้ำซ้อน",
+    }, follow=True)  # fmt: skip
+    assert f"{case.display_number}: มีผู้อื่นแก้ไขคำร้องนี้ไปแล้ว" in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == Status.RECEIVED
+
+
+def test_bulk_status_change_never_reaches_another_organisation_or_a_confidential_request(
+    org_a: Organisation, org_b: Organisation, staff_a: Staff, client: Client
+) -> None:
+    mine = _received(org_a)
+    secret = _received(org_a)
+    Case.objects.filter(pk=secret.pk).update(request_type=org_a.request_types.get(key="corruption"))
+    theirs = _received(org_b)
+    sign_in(client, staff_a.counter)
+    response = client.post("/staff/wangchao/bulk/", {
+        "action": "reject", "cases": _tick(mine, secret, theirs), "public_message": "ไม่รับ",
+    }, follow=True)  # fmt: skip
+    page = response.content.decode()
+    assert page.count("ไม่พบคำร้อง") == 2
+    assert "ไม่รับเรื่อง แล้ว 1 เรื่อง" in page
+    assert secret.display_number not in page and theirs.display_number not in page
+    for case in (secret, theirs):
+        case.refresh_from_db()
+        assert case.status == Status.RECEIVED
+    assert list(
+        AuditLog.objects.filter(action=AuditAction.CASE_CHANGE).values_list("object_ref", flat=True)
+    ) == [mine.number]
 
 
 def test_bulk_merges_duplicates_into_an_original(

@@ -347,12 +347,10 @@ class CounterEntryForm(StaffForm):
         return tuple(f for f in (self.cleaned_data["document"], self.cleaned_data["id_card"]) if f)
 
 
-BULK_ACTIONS = (Action.RECEIVE, Action.ASSIGN, Action.DUPLICATE)
-
-
 class BulkForm(StaffForm):
     """One action on several requests ticked in the inbox. Each ticked box carries the number
-    and the version shown (`<number>:<version>`), so a request changed meanwhile is skipped."""
+    and the version shown (`<number>:<version>`), so a request changed meanwhile is skipped.
+    A status change carries ONE message for the citizen, the same for every request."""
 
     action = forms.ChoiceField(label=_("ทำกับคำร้องที่เลือก"))
     cases = forms.MultipleChoiceField(label=_("คำร้องที่เลือก"), required=True)
@@ -363,7 +361,13 @@ class BulkForm(StaffForm):
         label=_("เจ้าหน้าที่ผู้รับผิดชอบ"), queryset=User.objects.none(), required=False
     )
     original = forms.CharField(label=_("เลขคำร้องต้นเรื่อง"), max_length=30, required=False)
+    public_message = forms.CharField(label=_("ข้อความถึงผู้ยื่นคำร้อง"), max_length=4000, required=False)
+    agency = forms.CharField(label=_("หน่วยงานที่ส่งต่อ"), max_length=200, required=False)
+    letter_number = forms.CharField(label=_("เลขที่หนังสือ"), max_length=60, required=False)
     next = forms.CharField(required=False, max_length=2000)
+
+    # Status changes whose message the citizen must read (why, or what was done).
+    MESSAGE_REQUIRED = frozenset({Action.NOTE, Action.COMPLETE, Action.REJECT})
 
     def __init__(self, *args: Any, access: StaffAccess, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -387,6 +391,10 @@ class BulkForm(StaffForm):
             self.add_error("department", _("กรุณาเลือกกอง/สำนัก"))
         if action == Action.DUPLICATE and not (data.get("original") or "").strip():
             self.add_error("original", _("กรุณาระบุเลขคำร้องต้นเรื่อง"))
+        if action in self.MESSAGE_REQUIRED and not (data.get("public_message") or "").strip():
+            self.add_error("public_message", _("กรุณาระบุเหตุผลหรือข้อความถึงผู้ยื่นคำร้อง"))
+        if action == Action.FORWARD and not (data.get("agency") or "").strip():
+            self.add_error("agency", _("กรุณาระบุชื่อหน่วยงานที่ส่งต่อ"))
         return data
 
     def selected(self) -> list[tuple[str, int]]:
@@ -403,6 +411,10 @@ def bulk_action_labels() -> dict[Action, Any]:
     return {
         Action.RECEIVE: _("รับเรื่อง"),
         Action.ASSIGN: _("มอบหมายงาน"),
+        Action.NOTE: _("เปลี่ยนเป็นกำลังดำเนินการ"),
+        Action.FORWARD: _("ส่งต่อหน่วยงานอื่น"),
+        Action.COMPLETE: _("ดำเนินการแล้วเสร็จ"),
+        Action.REJECT: _("ไม่รับเรื่อง"),
         Action.DUPLICATE: _("รวมเป็นเรื่องซ้ำ"),
     }
 

@@ -90,7 +90,9 @@ def staff_case_act(
     internal_note: str = "",
     request: HttpRequest | None = None,
 ) -> Case:
-    """Receive, ask for information, complete, not accept or reopen a request.
+    """Receive, ask for information, complete, not accept or reopen a request, or (from the
+    inbox's bulk bar) move it to in progress, which `cases.workflow` refuses for a request
+    already in progress.
 
     1. Check the member's permission and that the action fits the request's status.
     2. Work out the target status (reopen goes back to work or back to receipt).
@@ -100,6 +102,7 @@ def staff_case_act(
     current = Status(case.status)
     targets = {
         Action.RECEIVE: Status.RECEIVED,
+        Action.NOTE: Status.IN_PROGRESS,
         Action.ASK: Status.WAITING_CITIZEN,
         Action.COMPLETE: Status.COMPLETED,
         Action.REJECT: Status.REJECTED,

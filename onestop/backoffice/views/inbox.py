@@ -106,9 +106,11 @@ def inbox(request: HttpRequest, access: StaffAccess) -> HttpResponse:
 @require_POST
 @staff_view
 def bulk_action(request: HttpRequest, access: StaffAccess) -> HttpResponse:
-    """Receive, assign or merge as duplicates several requests ticked in the inbox. Each is
-    done on its own: one refused request (wrong state, changed meanwhile) does not stop the
-    others, and the member is told which were skipped and why."""
+    """Receive, assign, change the status of (with one message for every citizen) or merge as
+    duplicates several requests ticked in the inbox. Each is done on its own, through the same
+    services as the case page (permission, state, workflow, version shown, audit trail): one
+    refused request does not stop the others, and the member is told which were done and which
+    were skipped and why. A request this member may not see is "not found", as on its page."""
     form = BulkForm(request.POST, access=access)
     back = request.POST.get("next", "")
     if not back.startswith(f"/staff/{access.organisation.slug}/") or "//" in back:
@@ -130,21 +132,21 @@ def bulk_action(request: HttpRequest, access: StaffAccess) -> HttpResponse:
         except Http404:
             messages.error(request, _("ไม่พบคำร้องเลขนี้"))
             return redirect(back)
-    done, skipped = 0, []
+    done, skipped = [], []
     for number, version in form.selected():
-        refusal = _bulk_one(
+        shown, refusal = _bulk_one(
             request, access, action=action, number=number, version=version, data=data,
             original=original,
         )  # fmt: skip
         if refusal:
-            skipped.append(refusal)
+            skipped.append(_("%(number)s: %(reason)s") % {"number": shown, "reason": refusal})
         else:
-            done += 1
+            done.append(shown)
     if done:
+        label = bulk_action_labels()[action]
+        summary = _("%(action)s แล้ว %(count)s เรื่อง: %(numbers)s")
         messages.success(
-            request,
-            _("%(action)s แล้ว %(count)s เรื่อง")
-            % {"action": bulk_action_labels()[action], "count": done},
+            request, summary % {"action": label, "count": len(done), "numbers": ", ".join(done)}
         )
     for line in skipped:
         messages.error(request, line)
@@ -160,14 +162,15 @@ def _bulk_one(
     version: int,
     data: dict[str, Any],
     original: Case | None,
-) -> str:
-    """Do `action` to one request; return why it was refused, or "" when done."""
+) -> tuple[str, str]:
+    """Do `action` to one request; return its number as shown and why it was refused ("" when
+    done)."""
     try:
         case = selectors.case_get_for_staff(
             user=access.user, organisation=access.organisation, number=number, access=access
         )
     except Http404:
-        return _("%(number)s: ไม่พบคำร้อง") % {"number": number}
+        return number, _("ไม่พบคำร้อง")
     common: dict[str, Any] = {
         "access": access, "case": case, "expected_version": version, "request": request,
     }  # fmt: skip
@@ -178,13 +181,16 @@ def _bulk_one(
             )
         elif action == Action.DUPLICATE and original is not None:
             services.staff_case_mark_duplicate(original=original, **common)
+        elif action == Action.FORWARD:
+            services.staff_case_forward(
+                agency=data["agency"], letter_number=data["letter_number"],
+                public_message=data["public_message"], **common,
+            )  # fmt: skip
         else:
-            services.staff_case_act(action=action, **common)
+            services.staff_case_act(action=action, public_message=data["public_message"], **common)
     except DomainError as error:
-        return _("%(number)s: %(reason)s") % {
-            "number": case.display_number, "reason": error.message,
-        }  # fmt: skip
-    return ""
+        return case.display_number, error.message
+    return case.display_number, ""
 
 
 class _Echo:
