@@ -206,14 +206,7 @@ def staff_case_assign(
         department.pk
     ):
         raise DomainError(_("คุณมอบหมายงานให้กอง/สำนักนี้ไม่ได้"), code="forbidden_department")
-    if (
-        assignee is not None
-        and not Membership.objects.filter(
-            user=assignee, organisation=access.organisation, is_active=True
-        ).exists()
-    ):
-        raise DomainError(_("ผู้รับผิดชอบไม่ได้เป็นเจ้าหน้าที่ขององค์กรนี้"), code="foreign_assignee")
-    with transaction.atomic():
+    with transaction.atomic():  # case_assign checks that the assignee serves this organisation
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if locked.version != expected_version:
             raise _stale()
