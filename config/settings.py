@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "onestop.catalog",
     "onestop.cases",
     "onestop.documents",
+    "onestop.notifications",
     "onestop.portal",
     "onestop.tracking",
     "onestop.eservice",

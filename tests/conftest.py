@@ -82,4 +82,4 @@ def staff_b(org_b: Organisation) -> Staff:
 
 
 # Browser fixtures live in tests/browser.py; registered here so every test module can use them.
-pytest_plugins = ["tests.browser"]
+pytest_plugins = ["tests.browser", "tests.smtp"]

@@ -4,14 +4,9 @@ e-mail (SMTP), and the second factor required of organisation administrators."""
 from __future__ import annotations
 
 import re
-import socket
 import time
-from collections.abc import Iterator
-from email import message_from_bytes, policy
 from typing import Any
 
-import pytest
-from aiosmtpd.controller import Controller
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
@@ -24,6 +19,7 @@ from onestop.organisations.models import Organisation, Role
 from onestop.organisations.services import staff_create
 from tests.backoffice_helpers import sign_in
 from tests.conftest import PASSWORD, Staff
+from tests.smtp import SmtpInbox
 
 LOGIN = "/staff/login/"
 
@@ -131,43 +127,8 @@ def test_a_session_in_use_stays_signed_in(
 # Password reset over a real SMTP conversation -------------------------------------------------
 
 
-class _Inbox:
-    def __init__(self) -> None:
-        self.messages: list[Any] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 Message accepted for delivery"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@pytest.fixture
-def smtp_server(settings: SettingsWrapper) -> Iterator[_Inbox]:
-    """A local SMTP server (aiosmtpd) that Django's SMTP backend really talks to."""
-    inbox = _Inbox()
-    port = _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
-        }
-    }
-    try:
-        yield inbox
-    finally:
-        controller.stop()
-
-
 def test_a_forgotten_password_is_reset_through_a_link_sent_by_email(
-    staff_a: Staff, client: Client, smtp_server: _Inbox
+    staff_a: Staff, client: Client, smtp_server: SmtpInbox
 ) -> None:
     response = client.post(reverse("accounts:password-reset"), {"email": "a-officer@example.com"})
     assert response.status_code == 302
@@ -195,7 +156,7 @@ def test_a_forgotten_password_is_reset_through_a_link_sent_by_email(
 
 
 def test_a_reset_for_an_unknown_address_sends_nothing_and_says_the_same(
-    staff_a: Staff, client: Client, smtp_server: _Inbox
+    staff_a: Staff, client: Client, smtp_server: SmtpInbox
 ) -> None:
     response = client.post(reverse("accounts:password-reset"), {"email": "nobody@example.com"})
     assert response.status_code == 302

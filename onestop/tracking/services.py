@@ -15,6 +15,7 @@ from onestop.cases.models import Case, CaseEvent, EventKind
 from onestop.cases.services import NewFile, attachment_add, case_transition
 from onestop.cases.workflow import Actor, Status
 from onestop.core.errors import DomainError
+from onestop.notifications.tasks import notify_reopened_after_commit
 from onestop.tracking.models import Feedback, FeedbackKind
 from onestop.tracking.selectors import feedback_state
 
@@ -71,10 +72,8 @@ def tracking_confirm_solved(*, case: Case) -> Feedback:
 def tracking_report_not_solved(*, case: Case, reason: str) -> Case:
     """The citizen says the problem is not solved: the request is reopened (back to "in
     progress", the reason on the timeline for staff) and the answer is kept as feedback, which
-    counts against the organisation in its figures.
-
-    There is no notification system yet: the reopening is the timeline event staff see on the
-    request, and a warning in the "onestop.tracking" log."""
+    counts against the organisation in its figures. The staff in charge get an e-mail once
+    this is committed (`notifications.tasks.staff_notify_reopened`)."""
     _require_unanswered_completion(case)
     if not reason.strip():
         raise DomainError(_("กรุณาระบุว่ายังมีปัญหาอะไร"), code="reason_required")
@@ -88,6 +87,7 @@ def tracking_report_not_solved(*, case: Case, reason: str) -> Case:
         reopened = case_transition(
             case=case, to=Status.IN_PROGRESS, actor_kind=Actor.CITIZEN, public_message=reason
         )
+        notify_reopened_after_commit(reopened)
     log.warning(
         "tracking reopened by citizen organisation=%s number=%s", case.organisation_id, case.number
     )
