@@ -185,9 +185,21 @@ def test_the_inbox_stays_within_its_query_budget(
         make_case(org_a)
     sign_in(client, staff_a.counter)
     client.get(INBOX)  # warm up the session
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):  # 11 to read, 1 to write the audit entry
         response = client.get(INBOX, {"tab": "all", "q": "ไฟ", "sort": "due"})
     assert len(_numbers(response)) == 30
+
+
+def test_each_inbox_page_is_on_the_audit_trail_with_the_requests_it_showed(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    shown = make_case(org_a)
+    sign_in(client, staff_a.counter)
+    client.get(INBOX, {"tab": "all"})
+    entry = AuditLog.objects.filter(action=AuditAction.LIST_VIEW).latest("pk")
+    assert entry.actor == staff_a.counter and entry.organisation_id == org_a.pk
+    assert entry.object_ref == "all"
+    assert shown.display_number in entry.details["numbers"]
 
 
 def test_a_department_officer_sees_only_their_department_and_what_is_assigned_to_them(

@@ -67,6 +67,7 @@ class Holiday(models.Model):
 
 class AuditAction(models.TextChoices):
     CASE_VIEW = "case_view", _("เปิดดูคำร้อง")
+    LIST_VIEW = "list_view", _("เปิดดูรายการคำร้อง")
     NATIONAL_ID_VIEW = "national_id_view", _("ดูเลขบัตรประชาชนเต็ม")
     FILE_DOWNLOAD = "file_download", _("เปิด/ดาวน์โหลดไฟล์")
     DOCUMENT_PRINT = "document_print", _("พิมพ์เอกสารคำร้อง")

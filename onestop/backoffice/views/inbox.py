@@ -59,6 +59,14 @@ def inbox(request: HttpRequest, access: StaffAccess) -> HttpResponse:
     page = selectors.case_list_for_staff(
         user=access.user, organisation=access.organisation, query=query, access=access
     )
+    # The list shows requesters' names: which requests each page showed is on the record.
+    audit_record(
+        request=request, actor=access.user, action=AuditAction.LIST_VIEW,
+        organisation=access.organisation, object_type="inbox", object_ref=tab,
+        # Displayed form: 13 bare digits would be masked as if they were national IDs.
+        details={"numbers": [case.display_number for case in page.cases],
+                 "filters": request.GET.urlencode()[:500]},
+    )  # fmt: skip
     base_params = request.GET.copy()
     for key in ("tab", "after"):
         base_params.pop(key, None)
