@@ -167,9 +167,7 @@ def test_access_matrix(
     caplog: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(
-        "onestop.backoffice.views.cases.request_document_pdf", lambda case: b"%PDF-"
-    )
+    monkeypatch.setattr("onestop.documents.http.request_document_pdf", lambda case: b"%PDF-")
     own, other = _cases(org_a)
     users: dict[str, User | None] = {
         "anonymous": None,

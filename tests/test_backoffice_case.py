@@ -22,6 +22,7 @@ from onestop.core.models import AuditAction, AuditLog
 from onestop.organisations.models import Organisation
 from tests.backoffice_helpers import PDF, PNG, id_card_file, pdf_file, sign_in
 from tests.conftest import Staff
+from tests.documents_helpers import pdf_text
 from tests.factories import make_case, valid_national_id
 
 
@@ -106,14 +107,13 @@ def test_another_requests_file_cannot_be_opened_through_this_request(
 
 
 def test_printing_the_request_document_is_logged(
-    org_a: Organisation, staff_a: Staff, client: Client, monkeypatch: pytest.MonkeyPatch
+    org_a: Organisation, staff_a: Staff, client: Client
 ) -> None:
-    monkeypatch.setattr(
-        "onestop.backoffice.views.cases.request_document_pdf", lambda case: b"%PDF-1.4 test"
-    )
     case = make_case(org_a)
     response = sign_in(client, staff_a.counter).get(_url(case, "document.pdf"))
     assert response["Content-Type"] == "application/pdf"
+    assert "no-store" in response["Cache-Control"]
+    assert case.display_number in pdf_text(response.content)
     assert AuditLog.objects.filter(action=AuditAction.DOCUMENT_PRINT).count() == 1
 
 

@@ -33,7 +33,7 @@ from onestop.cases.workflow import OPEN_STATUSES
 from onestop.core.audit import audit_record
 from onestop.core.errors import DomainError
 from onestop.core.models import AuditAction
-from onestop.documents.pdf import request_document_pdf
+from onestop.documents.http import request_document_response
 
 
 def _action_labels() -> dict[Action, str]:
@@ -265,10 +265,7 @@ def case_document(request: HttpRequest, access: StaffAccess, number: str) -> Htt
     if not access.can_see_identity:
         raise Http404
     _audit_view(request, access, case, AuditAction.DOCUMENT_PRINT)
-    response = HttpResponse(request_document_pdf(case), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{case.number}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return request_document_response(case, inline=True)
 
 
 _FORM_FIELD_FOR_ERROR = {"id_card_required": "id_card", "location_required": "house_no"}
