@@ -86,6 +86,7 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
         "get",
         _row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND),
     ),
+    "backoffice:poster": ("get", _row(LOGIN, NOT_FOUND, OK, OK, OK, OK, OK, NOT_FOUND)),
     "backoffice:case": ("get", _row(LOGIN, NOT_FOUND, OK, OK, NOT_FOUND, OK, OK, NOT_FOUND)),
     "backoffice:case-national-id": (
         "post",

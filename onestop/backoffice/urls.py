@@ -15,6 +15,7 @@ urlpatterns = [
     path("<slug:org_slug>/members/", views.members, name="members"),
     path("<slug:org_slug>/catalogue/", views.catalogue, name="catalogue"),
     path("<slug:org_slug>/routing/", views.routing_rules, name="routing"),
+    path("<slug:org_slug>/poster/", views.poster, name="poster"),
     path("<slug:org_slug>/members/<int:pk>/", views.member_edit, name="member-edit"),
     path("<slug:org_slug>/cases/<str:number>/", views.case_detail, name="case"),
     path(

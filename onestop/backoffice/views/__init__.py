@@ -19,6 +19,7 @@ from onestop.backoffice.views.organisation import (
     catalogue,
     member_edit,
     members,
+    poster,
     reply_templates,
     routing_rules,
 )
@@ -26,6 +27,6 @@ from onestop.backoffice.views.organisation import (
 __all__ = [
     "attachment_download", "attachment_publish", "audit_log", "bulk_action", "case_act",
     "case_detail", "case_document", "case_national_id_show", "catalogue", "counter_entry",
-    "inbox", "inbox_export", "member_edit", "members", "reply_templates", "routing_rules",
+    "inbox", "inbox_export", "member_edit", "members", "poster", "reply_templates", "routing_rules",
     "staff_home", "staff_view",
 ]  # fmt: skip

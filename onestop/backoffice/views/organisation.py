@@ -28,6 +28,7 @@ from onestop.backoffice.forms import (
 from onestop.backoffice.permissions import StaffAccess
 from onestop.backoffice.views.base import _with, staff_view
 from onestop.core.errors import DomainError
+from onestop.documents.http import poster_response
 from onestop.organisations.models import Role
 
 
@@ -235,3 +236,11 @@ def routing_rules(request: HttpRequest, access: StaffAccess) -> HttpResponse:
         {"access": access, "organisation": access.organisation, "form": form, "rules": rules},
         status=400 if form.errors else 200,
     )
+
+
+@require_GET
+@staff_view
+def poster(request: HttpRequest, access: StaffAccess) -> HttpResponse:
+    """The organisation's QR poster for the e-service, to print and put up: A4 PDF, or PNG with
+    `?format=png` (for LINE groups and Facebook pages). Any member may download it."""
+    return poster_response(access.organisation, image=request.GET.get("format") == "png")
