@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from onestop.cases.models import Case
 from onestop.cases.services import case_assign, case_transition
@@ -13,6 +14,7 @@ from onestop.core.errors import DomainError
 from onestop.notifications.tasks import staff_recipients
 from onestop.organisations.models import Organisation
 from onestop.tracking.services import tracking_report_not_solved
+from tests.backoffice_helpers import sign_in
 from tests.conftest import Staff
 from tests.factories import make_case
 from tests.smtp import SmtpInbox
@@ -47,6 +49,22 @@ def test_the_officer_in_charge_is_emailed_when_the_citizen_reopens(
     body = mail.get_body(preferencelist=("plain",)).get_content()
     assert "ไฟยังดับอยู่ทุกคืน" in body
     assert f"/staff/wangchao/cases/{case.number}/" in body
+
+
+def test_the_case_page_lists_the_notifications_sent(
+    org_a: Organisation,
+    staff_a: Staff,
+    smtp_server: SmtpInbox,
+    client: Client,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    case = _completed(org_a, staff_a, assign=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        tracking_report_not_solved(case=case, reason="ไฟยังดับอยู่ทุกคืน")
+    page = sign_in(client, staff_a.officer).get(f"/staff/wangchao/cases/{case.number}/")
+    html = page.content.decode()
+    assert "การแจ้งเตือนที่ส่งแล้ว" in html
+    assert "a-officer@example.com" in html and "เปิดใหม่" in html
 
 
 def test_without_an_assignee_the_department_then_the_counter_is_told(

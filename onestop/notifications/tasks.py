@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from onestop.cases.models import Case
+from onestop.notifications.models import Channel, SentNotification
 from onestop.organisations.models import Membership, Role
 
 
@@ -60,6 +61,9 @@ def staff_notify_reopened(case_id: int) -> int:
             "link": link,
         }
     send_mail(subject, body, None, recipients)
+    SentNotification.objects.create(
+        case=case, channel=Channel.EMAIL, recipients=", ".join(recipients), subject=subject
+    )
     return len(recipients)
 
 

@@ -34,6 +34,7 @@ from onestop.core.audit import audit_record
 from onestop.core.errors import DomainError
 from onestop.core.models import AuditAction
 from onestop.documents.http import request_document_response
+from onestop.notifications.selectors import notifications_for_case
 
 
 def _action_labels() -> dict[Action, str]:
@@ -90,6 +91,7 @@ def _case_page(
             "organisation": access.organisation,
             "case": case,
             "events": events,
+            "notifications": notifications_for_case(case=case),
             "attachments": selectors.case_attachments(case=case, access=access),
             "actions": actions,
             "action_error": error,
