@@ -136,16 +136,25 @@ def case_detail(request: HttpRequest, access: StaffAccess, number: str) -> HttpR
     return _case_page(request, access, case, prefill=prefill)
 
 
-@require_POST
-@staff_view
-def case_national_id_show(request: HttpRequest, access: StaffAccess, number: str) -> HttpResponse:
-    """The full national ID, on explicit request, for roles that handle identity; logged."""
+def _case_with_identity(
+    request: HttpRequest, access: StaffAccess, number: str, action: AuditAction
+) -> Case:
+    """The request, for roles that handle the citizen's identity (404 for others), with the
+    access written to the audit trail."""
     case = selectors.case_get_for_staff(
         user=access.user, organisation=access.organisation, number=number, access=access
     )
     if not access.can_see_identity:
         raise Http404
-    _audit_view(request, access, case, AuditAction.NATIONAL_ID_VIEW)
+    _audit_view(request, access, case, action)
+    return case
+
+
+@require_POST
+@staff_view
+def case_national_id_show(request: HttpRequest, access: StaffAccess, number: str) -> HttpResponse:
+    """The full national ID, on explicit request, for roles that handle identity; logged."""
+    case = _case_with_identity(request, access, number, AuditAction.NATIONAL_ID_VIEW)
     return _case_page(request, access, case, national_id=case_national_id(case))
 
 
@@ -261,12 +270,7 @@ def attachment_publish(
 @staff_view
 def case_document(request: HttpRequest, access: StaffAccess, number: str) -> HttpResponse:
     """The request document (PDF) to print, e.g. for the citizen to sign at the counter."""
-    case = selectors.case_get_for_staff(
-        user=access.user, organisation=access.organisation, number=number, access=access
-    )
-    if not access.can_see_identity:
-        raise Http404
-    _audit_view(request, access, case, AuditAction.DOCUMENT_PRINT)
+    case = _case_with_identity(request, access, number, AuditAction.DOCUMENT_PRINT)
     return request_document_response(case, inline=True)
 
 
