@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from onestop.cases import numbering
-from onestop.cases.workflow import Actor, Status
+from onestop.cases.workflow import Actor, Move, Status
 from onestop.catalog.models import RequestType
 from onestop.organisations.models import Department, Organisation
 
@@ -127,13 +127,11 @@ class Case(models.Model):
             ),
         ]
         indexes = [
-            # The staff list: newest first, with the pk as the keyset tie-breaker.
+            # The staff inbox: newest first, keyset-paginated on (submitted_at, id).
             models.Index(fields=["organisation", "-submitted_at", "-id"], name="case_org_newest"),
             models.Index(fields=["organisation", "status", "-submitted_at"]),
             models.Index(fields=["organisation", "department", "status"]),
             models.Index(fields=["organisation", "due_date"]),
-            # The staff inbox: newest first, keyset-paginated on (submitted_at, id).
-            models.Index(fields=["organisation", "-submitted_at", "-id"], name="case_inbox_newest"),
             models.Index(fields=_INBOX_COUNT_FIELDS, name="case_inbox_counts"),
         ]
 
@@ -154,16 +152,28 @@ class EventKind(models.TextChoices):
     NOTE = "note", _("บันทึกความคืบหน้า")
     ASSIGNMENT = "assignment", _("มอบหมายงาน")
     ATTACHMENT = "attachment", _("แนบไฟล์")
+    PUBLICATION = "publication", _("แสดง/ซ่อนภาพผลการดำเนินงาน")
+    DUPLICATE = "duplicate", _("รวมเป็นเรื่องซ้ำ")
+    CONFIRMED = "confirmed", _("ผู้ยื่นยืนยันว่าได้รับการแก้ไขแล้ว")
+    RATED = "rated", _("ผู้ยื่นให้คะแนนความพึงพอใจ")
 
 
 class CaseEvent(models.Model):
-    """One entry of a request's timeline. Appended, never edited."""
+    """One change of a request: its timeline entry and the event log that notifications and
+    report rollups consume (in `pk` order). Appended by `cases.services` in the same transaction
+    as the change itself; never edited.
+
+    `public_message` is what staff told the citizen; `citizen_message` is what the citizen said
+    (a reason for cancelling, "not solved", the information asked for): never the other way
+    round. `data` carries what a consumer needs beyond that (department and assignee of an
+    assignment, a rating's score, an attachment's id)."""
 
     case = models.ForeignKey(
         Case, on_delete=models.CASCADE, related_name="events", verbose_name=_("คำร้อง")
     )
     created_at = models.DateTimeField(_("เวลา"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("ชนิด"), max_length=16, choices=EventKind.choices)
+    move = models.CharField(_("ขั้นตอน"), max_length=16, choices=Move.choices, blank=True)
     actor_kind = models.CharField(_("ผู้ดำเนินการ"), max_length=16, choices=Actor.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
@@ -172,7 +182,9 @@ class CaseEvent(models.Model):
     from_status = models.CharField(_("จากสถานะ"), max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(_("เป็นสถานะ"), max_length=20, choices=Status.choices, blank=True)
     public_message = models.TextField(_("ข้อความถึงผู้ยื่น"), blank=True)
+    citizen_message = models.TextField(_("ข้อความจากผู้ยื่น"), blank=True)
     internal_note = models.TextField(_("บันทึกภายใน"), blank=True)
+    data = models.JSONField(_("ข้อมูลประกอบ"), default=dict, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -181,6 +193,14 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.from_status}→{self.to_status}"
+
+    @property
+    def is_public(self) -> bool:
+        """Shown to the citizen on the tracking page (internal notes and assignments are not)."""
+        return bool(self.public_message or self.citizen_message) or self.kind in _PUBLIC_KINDS
+
+
+_PUBLIC_KINDS = frozenset({EventKind.STATUS, EventKind.CONFIRMED, EventKind.RATED})
 
 
 class AttachmentKind(models.TextChoices):

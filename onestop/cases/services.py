@@ -34,7 +34,7 @@ from onestop.cases.models import (
     Channel,
     EventKind,
 )
-from onestop.cases.workflow import TRANSITIONS, Actor, Status
+from onestop.cases.workflow import MOVES, Actor, Status
 from onestop.catalog.models import LocationRule, RequestType
 from onestop.core import crypto
 from onestop.core.errors import DomainError
@@ -232,8 +232,15 @@ def case_transition(
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         current = Status(locked.status)
-        move = TRANSITIONS.get((current, to))
-        if move is None or actor_kind not in move.actors:
+        move = next(
+            (
+                rule
+                for rule in MOVES.values()
+                if rule.leads.get(current) == to and rule.actor == actor_kind
+            ),
+            None,
+        )
+        if move is None:
             raise DomainError(
                 _("ไม่สามารถเปลี่ยนสถานะจาก “%(from)s” เป็น “%(to)s” ได้")
                 % {"from": current.label, "to": Status(to).label},

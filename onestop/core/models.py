@@ -110,6 +110,8 @@ class AuditLog(models.Model):
     object_ref = models.CharField(_("อ้างอิง"), max_length=64, blank=True)
     ip_address = models.GenericIPAddressField(_("ที่อยู่ IP"), null=True, blank=True)
     details = models.JSONField(_("รายละเอียด"), default=dict, blank=True)
+    # About a request of a confidential type: listed only to members granted confidential access.
+    is_confidential = models.BooleanField(_("เรื่องลับ"), default=False)
 
     objects = AuditLogQuerySet.as_manager()
 

@@ -55,6 +55,12 @@ class Organisation(BilingualNameMixin, models.Model):
     website = models.URLField(_("เว็บไซต์"), blank=True)
     logo = models.ImageField(_("ตราสัญลักษณ์"), upload_to="logos/", blank=True)
     is_active = models.BooleanField(_("เปิดให้บริการ"), default=True)
+    # Workflow policy: may an officer close their own work, or must the head complete it?
+    officers_may_complete = models.BooleanField(
+        _("เจ้าหน้าที่กองปิดเรื่องได้เอง"),
+        default=True,
+        help_text=_("ถ้าปิด เจ้าหน้าที่ต้องส่งให้หัวหน้ากองเป็นผู้ปิดเรื่อง ถ้าเปิด หัวหน้ากองจะได้รับแจ้งเมื่อปิดเรื่อง"),
+    )
     created_at = models.DateTimeField(_("สร้างเมื่อ"), auto_now_add=True)
 
     class Meta:
