@@ -9,12 +9,12 @@ import pytest
 from onestop.cases.models import Case, CaseEvent
 from onestop.cases.services import case_transition
 from onestop.cases.workflow import Actor, Move, Status, allowed_moves, transitions
-
-TRANSITIONS = transitions()
 from onestop.core.errors import DomainError
 from onestop.organisations.models import Organisation
 from tests.conftest import Staff
 from tests.factories import make_case
+
+TRANSITIONS = transitions()
 
 # A shortest path from "submitted" to each status, to put a request there before testing a move.
 PATH_TO = {

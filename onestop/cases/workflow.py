@@ -17,9 +17,9 @@ change to this file (plus its tests)."""
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
