@@ -51,6 +51,9 @@ def test_the_admin_of_b_cannot_make_a_officer_a_member_without_acceptance(
     assert mail.to == ["a-officer@example.com"]
     assert org_b.name_th in mail.subject
     assert "/staff/invitations/" in mail.body
+    page = sign_in(Client(), staff_b.admin).get(MEMBERS_B).content.decode()
+    waiting = page.split("คำเชิญที่รอการตอบรับ")[1].split("</ul>")[0]
+    assert "a-officer" in waiting
 
 
 def test_accepting_the_invitation_creates_the_membership(

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from onestop.backoffice.models import ReplyTemplate
 from onestop.backoffice.permissions import StaffAccess
 from onestop.catalog.models import RequestType
 from onestop.core.models import AuditAction, AuditLog
-from onestop.organisations.models import Membership
+from onestop.organisations.models import Invitation, Membership
 from onestop.organisations.services import CONFIDENTIAL_GRANTED, CONFIDENTIAL_REVOKED
 
 
@@ -39,6 +40,22 @@ def member_list(*, access: StaffAccess) -> QuerySet[Membership]:
         Membership.objects.filter(organisation=access.organisation)
         .select_related("user", "department")
         .order_by("-is_active", "role", "user__username")
+    )
+
+
+def invitations_open_for_admin(*, access: StaffAccess) -> QuerySet[Invitation]:
+    """Invitations of this organisation still waiting for the person's answer."""
+    if not access.can_manage_staff:
+        raise Http404
+    return (
+        Invitation.objects.filter(
+            organisation=access.organisation,
+            accepted_at__isnull=True,
+            declined_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("user", "department", "invited_by")
+        .order_by("-created_at", "-pk")
     )
 
 

@@ -149,7 +149,8 @@ def members(request: HttpRequest, access: StaffAccess) -> HttpResponse:
         request,
         "backoffice/members.html",
         {"access": access, "organisation": access.organisation, "form": form, "rows": rows,
-         "grants": staff_selectors.confidential_grants_for_admin(access=access)},
+         "grants": staff_selectors.confidential_grants_for_admin(access=access),
+         "invitations": staff_selectors.invitations_open_for_admin(access=access)},
         status=400 if form.errors else 200,
     )  # fmt: skip
 
