@@ -101,7 +101,8 @@ def reply_templates(request: HttpRequest, access: StaffAccess) -> HttpResponse:
 @staff_view
 def members(request: HttpRequest, access: StaffAccess) -> HttpResponse:
     """The organisation's staff (administrators only): add a person, who sets their own
-    password through an e-mailed link."""
+    password through an e-mailed link, or invite one who serves another organisation; the
+    open invitations and the record of confidential grants."""
     if not access.can_manage_staff:
         raise Http404
     form = MemberAddForm(request.POST or None, access=access)
