@@ -4,7 +4,7 @@ value and its hash are never displayed or editable here."""
 from django.contrib import admin
 from django.http import HttpRequest
 
-from onestop.cases.models import Attachment, Case, CaseEvent
+from onestop.cases.models import Attachment, Case, CaseEvent, RoutingRule
 
 
 class CaseEventInline(admin.TabularInline[CaseEvent, Case]):
@@ -12,8 +12,8 @@ class CaseEventInline(admin.TabularInline[CaseEvent, Case]):
     extra = 0
     can_delete = False
     fields = readonly_fields = (
-        "created_at", "kind", "actor_kind", "actor", "from_status", "to_status",
-        "public_message", "internal_note",
+        "created_at", "kind", "move", "actor_kind", "actor", "from_status", "to_status",
+        "public_message", "citizen_message", "internal_note",
     )  # fmt: skip
 
     def has_add_permission(self, request: HttpRequest, obj: Case | None = None) -> bool:
@@ -88,3 +88,10 @@ class AttachmentAdmin(ReadOnlyAdmin[Attachment]):
     list_filter = ["kind", "is_public", "content_type", "case__organisation"]
     search_fields = ["case__number", "original_name", "sha256"]
     list_select_related = ["case"]
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin[RoutingRule]):
+    list_display = ["organisation", "request_type", "village_no", "department"]
+    list_filter = ["organisation"]
+    raw_id_fields = ["request_type", "department"]
