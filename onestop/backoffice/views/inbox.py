@@ -48,6 +48,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 def inbox(request: HttpRequest, access: StaffAccess) -> HttpResponse:
     form = InboxFilterForm(request.GET or None, access=access)
     offered = _bulk_offered(access)
+    choices = selectors.assignment_choices(access=access)
     tab = request.GET.get("tab") or selectors.default_tab(access)
     if tab not in selectors.TABS:
         tab = "all"
@@ -101,7 +102,9 @@ def inbox(request: HttpRequest, access: StaffAccess) -> HttpResponse:
             "page": page,
             "next_query": next_params.urlencode() if page.next_cursor else "",
             "bulk_actions": [(key, label) for key, (label, _needs) in offered.items()],
-            "bulk_form": BulkForm(access=access, offered=offered),
+            # The bulk bar assigns within the same limits as the case page.
+            "bulk_departments": list(choices.departments) if offered else [],
+            "bulk_assignees": list(choices.users) if offered else [],
             "first_query": _with(base_params, tab=tab) if query.after else "",
         },
     )
