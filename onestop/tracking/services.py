@@ -21,7 +21,7 @@ from onestop.cases.services import (
     case_feedback_record,
     case_not_solved,
 )
-from onestop.cases.workflow import Status
+from onestop.cases.workflow import Actor, Move, Status, allowed_moves
 from onestop.core.errors import DomainError
 from onestop.notifications.tasks import notify_reopened_after_commit
 from onestop.tracking.models import Feedback, FeedbackKind
@@ -30,14 +30,15 @@ from onestop.tracking.selectors import feedback_state
 log = logging.getLogger("onestop.tracking")
 
 
-def _require_status(case: Case, status: Status, message: str) -> None:
-    if case.status != status:
+def _require_move(case: Case, move: Move, message: str) -> None:
+    """Refuse, in the citizen's words, a move the workflow does not offer them now."""
+    if move not in allowed_moves(Status(case.status), Actor.CITIZEN):
         raise DomainError(message, code="wrong_status")
 
 
 def tracking_cancel(*, case: Case, reason: str, request: HttpRequest | None = None) -> Case:
     """Cancel a request that staff have not received yet."""
-    _require_status(case, Status.SUBMITTED, _("ยกเลิกได้เฉพาะคำร้องที่เจ้าหน้าที่ยังไม่ได้รับเรื่อง"))
+    _require_move(case, Move.CANCEL, _("ยกเลิกได้เฉพาะคำร้องที่เจ้าหน้าที่ยังไม่ได้รับเรื่อง"))
     if not reason.strip():
         raise DomainError(_("กรุณาระบุเหตุผลที่ยกเลิก"), code="reason_required")
     return case_cancel(case=case, reason=reason, by=By.citizen(request))
@@ -48,14 +49,14 @@ def tracking_add_information(
 ) -> Case:
     """Answer staff's request for more information: a message (and files) on the timeline, then
     the request goes back to "in progress"."""
-    _require_status(case, Status.WAITING_CITIZEN, _("ส่งข้อมูลเพิ่มเติมได้เฉพาะเมื่อเจ้าหน้าที่ขอข้อมูลจากท่าน"))
+    _require_move(case, Move.ANSWER, _("ส่งข้อมูลเพิ่มเติมได้เฉพาะเมื่อเจ้าหน้าที่ขอข้อมูลจากท่าน"))
     if not message.strip():
         raise DomainError(_("กรุณากรอกข้อมูลเพิ่มเติม"), code="message_required")
     return case_answer(case=case, message=message, files=files, by=By.citizen(request))
 
 
 def _require_unanswered_completion(case: Case) -> None:
-    _require_status(case, Status.COMPLETED, _("ตอบได้เฉพาะคำร้องที่ดำเนินการแล้วเสร็จ"))
+    _require_move(case, Move.NOT_SOLVED, _("ตอบได้เฉพาะคำร้องที่ดำเนินการแล้วเสร็จ"))
     if feedback_state(case=case).answered_since_completion:
         raise DomainError(_("ท่านได้ตอบเรื่องนี้แล้ว"), code="already_answered")
 
@@ -100,7 +101,7 @@ def tracking_rate(
     *, case: Case, score: int, comment: str = "", request: HttpRequest | None = None
 ) -> Feedback:
     """Rate the service from 1 to 5, once per request (a database constraint)."""
-    _require_status(case, Status.COMPLETED, _("ให้คะแนนได้เมื่อดำเนินการแล้วเสร็จ"))
+    _require_move(case, Move.NOT_SOLVED, _("ให้คะแนนได้เมื่อดำเนินการแล้วเสร็จ"))
     if not 1 <= score <= 5:
         raise DomainError(_("กรุณาเลือกคะแนน 1 ถึง 5"), code="score")
     try:

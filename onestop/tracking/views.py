@@ -229,7 +229,7 @@ def _status_page(
     timeline = public_timeline(case=case)
     current = Status(case.status)
     moves = allowed_moves(current, Actor.CITIZEN)
-    explained: str = str(STATUS_EXPLAINED[current])
+    explained: str = str(STATUS_EXPLAINED.get(current, current.label))
     if current == Status.COMPLETED and state.answered_since_completion:
         explained = _("ดำเนินการแล้วเสร็จ ขอบคุณที่แจ้งผลให้เราทราบ")
     context: dict[str, Any] = {
@@ -238,7 +238,7 @@ def _status_page(
         "status_label": current.label,
         "status_explained": explained,
         "timeline": timeline,
-        "staff_question": staff_question(timeline) if current == Status.WAITING_CITIZEN else "",
+        "staff_question": staff_question(timeline) if Move.ANSWER in moves else "",
         "photos": list(public_photos(case=case)),
         # The buttons are the citizen's moves of the workflow table from this status.
         "can_cancel": Move.CANCEL in moves,
