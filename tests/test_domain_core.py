@@ -269,3 +269,32 @@ def test_apps_depend_downwards_only() -> None:
                 if rank[target] >= rank[app] and target not in _ALLOWED_UP.get(app, set()):
                     offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} → {node.module}")
     assert offenders == []
+
+
+def test_listeners_hear_every_change_inside_its_transaction(
+    org_a: Organisation, staff_a: Staff
+) -> None:
+    """Notifications and report rollups listen at `event_recorded`: they hear the filing and
+    each change with its event, and what they write commits or rolls back with the change."""
+    from onestop.cases.signals import event_recorded  # noqa: PLC0415
+
+    heard: list[tuple[str, str]] = []
+
+    def listen(*, case: Case, event: CaseEvent, **_kwargs: Any) -> None:
+        heard.append((case.number, event.move))
+        if event.move == Move.REJECT:
+            raise RuntimeError("a listener failed")
+
+    event_recorded.connect(listen)
+    try:
+        case = make_case(org_a)
+        case_transition(case=case, to=Status.RECEIVED, actor_kind=Actor.STAFF,
+                        actor=staff_a.counter)  # fmt: skip
+        with pytest.raises(RuntimeError):
+            case_transition(case=case, to=Status.REJECTED, actor_kind=Actor.STAFF,
+                            actor=staff_a.counter, public_message="ไม่รับ")  # fmt: skip
+    finally:
+        event_recorded.disconnect(listen)
+    assert heard == [(case.number, Move.SUBMIT), (case.number, Move.RECEIVE),
+                     (case.number, Move.REJECT)]  # fmt: skip
+    assert Case.objects.get(pk=case.pk).status == Status.RECEIVED  # the failed change is undone

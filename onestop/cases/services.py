@@ -40,6 +40,7 @@ from onestop.cases.models import (
     Channel,
     EventKind,
 )
+from onestop.cases.signals import event_recorded
 from onestop.cases.workflow import (
     MOVES,
     OPEN_STATUSES,
@@ -180,7 +181,7 @@ def case_submit(
         case = _create_with_unique_number(fields, organisation, submission_key, local_today)
         if case.events.exists():  # a concurrent retry with the same key won the race
             return case
-        CaseEvent.objects.create(
+        event = CaseEvent.objects.create(
             case=case,
             kind=EventKind.STATUS,
             move=Move.SUBMIT,
@@ -199,6 +200,7 @@ def case_submit(
                 details={"channel": str(channel), "type": request_type.key},
                 confidential=request_type.is_confidential,
             )  # fmt: skip
+        event_recorded.send(sender=Case, case=case, event=event)
     return case
 
 
@@ -307,7 +309,7 @@ def _record(
         setattr(locked, name, value)
     locked.version += 1
     locked.save(update_fields=[*changed, "version", "updated_at"])
-    CaseEvent.objects.create(
+    event = CaseEvent.objects.create(
         case=locked,
         created_at=by.at or timezone.now(),
         kind=kind,
@@ -332,6 +334,7 @@ def _record(
                  "status": str(locked.status), "by": str(by.kind), **(data or {})},
         confidential=locked.request_type.is_confidential,
     )  # fmt: skip
+    event_recorded.send(sender=Case, case=locked, event=event)
     return locked
 
 
