@@ -261,5 +261,3 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 2  # a reset link works for two hours
 # Working days within which a new request must get its first reply (ITA expects 15 for
 # complaints); never later than the type's own completion target.
 ONESTOP_FIRST_RESPONSE_DAYS = env_int("ONESTOP_FIRST_RESPONSE_DAYS", 15)
-# Where a new request goes: the organisation's routing rules by type and area (back office).
-ONESTOP_CASE_ROUTER = "onestop.backoffice.routing.department_for"

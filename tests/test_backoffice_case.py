@@ -16,7 +16,8 @@ from django.utils import timezone
 from onestop.backoffice.models import ReplyTemplate
 from onestop.cases.models import Case, EventKind
 from onestop.cases.selectors import case_national_id
-from onestop.cases.workflow import Status
+from onestop.cases.services import case_transition
+from onestop.cases.workflow import Actor, Status
 from onestop.core.audit import mask_text
 from onestop.core.models import AuditAction, AuditLog
 from onestop.organisations.models import Organisation
@@ -231,11 +232,36 @@ def test_department_roles_act_only_within_their_powers(org_a: Organisation, staf
     officer, head = sign_in(Client(), staff_a.officer), sign_in(Client(), staff_a.head)
     assert _act(officer, case, "receive").status_code == 403
     assert _act(head, case, "receive").status_code == 302
-    assert _act(officer, case, "complete", public_message="เสร็จ").status_code == 403
     office = org_a.departments.get(key="office")
     assert _act(head, case, "assign", department=office.pk).status_code == 400
     case.refresh_from_db()
     assert case.department is not None and case.department.key == "engineering"
+
+
+def test_whether_officers_complete_their_own_work_is_the_organisations_choice(
+    org_a: Organisation,
+    staff_a: Staff,
+    mailoutbox: list[Any],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Default: an officer completes and the department's head is told by e-mail. An
+    organisation that wants the head to close every request switches it off."""
+    officer = sign_in(Client(), staff_a.officer)
+    org_a.officers_may_complete = False
+    org_a.save(update_fields=["officers_may_complete"])
+    held = make_case(org_a, type_key="street-light")  # กองช่าง, the officer's department
+    case_transition(case=held, to=Status.RECEIVED, actor_kind=Actor.STAFF, actor=staff_a.counter)
+    assert _act(officer, held, "complete", public_message="เสร็จ").status_code == 403
+    assert "ดำเนินการแล้วเสร็จ</summary>" not in officer.get(_url(held)).content.decode()
+
+    org_a.officers_may_complete = True
+    org_a.save(update_fields=["officers_may_complete"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _act(officer, held, "complete", public_message="ซ่อมไฟแล้ว").status_code == 302
+    held.refresh_from_db()
+    assert held.status == Status.COMPLETED
+    told = [m for m in mailoutbox if staff_a.head.email in m.to]
+    assert len(told) == 1 and held.display_number in told[0].subject
 
 
 def test_the_executive_reads_without_action_buttons(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.test import Client
 
-from onestop.backoffice.models import RoutingRule
+from onestop.cases.models import RoutingRule
 from onestop.organisations.models import Organisation
 from tests.backoffice_helpers import sign_in
 from tests.conftest import Staff

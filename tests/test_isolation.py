@@ -11,7 +11,7 @@ from onestop.cases.selectors import (
     case_list_by_national_id,
     case_list_for_organisation,
 )
-from onestop.cases.services import Requester, case_assign, case_submit
+from onestop.cases.services import By, Requester, case_assign, case_submit
 from onestop.catalog.selectors import catalogue_for_citizens, request_type_get
 from onestop.core.errors import DomainError
 from onestop.organisations.models import Organisation, validate_slug_not_reserved
@@ -74,12 +74,12 @@ def test_a_request_cannot_be_routed_to_another_organisations_department_or_staff
             case=case,
             department=org_b.departments.get(key="office"),
             assignee=None,
-            actor=staff_a.head,
+            by=By.staff(staff_a.head),
         )
     with pytest.raises(DomainError):
         case_assign(
             case=case, department=org_a.departments.get(key="engineering"),
-            assignee=staff_b.officer, actor=staff_a.head,
+            assignee=staff_b.officer, by=By.staff(staff_a.head),
         )  # fmt: skip
 
 

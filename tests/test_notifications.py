@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from onestop.cases.models import Case
-from onestop.cases.services import case_assign, case_transition
+from onestop.cases.services import By, case_assign, case_transition
 from onestop.cases.workflow import Actor, Status
 from onestop.core.errors import DomainError
 from onestop.notifications.tasks import staff_recipients
@@ -26,7 +26,7 @@ def _completed(organisation: Organisation, staff: Staff, *, assign: bool) -> Cas
     if assign:
         case = case_assign(
             case=case, department=organisation.departments.get(key="engineering"),
-            assignee=staff.officer, actor=staff.head,
+            assignee=staff.officer, by=By.staff(staff.head),
         )  # fmt: skip
     return case_transition(
         case=case, to=Status.COMPLETED, actor_kind=Actor.STAFF, public_message="เปลี่ยนหลอดแล้ว"

@@ -14,7 +14,7 @@ from PIL import Image
 
 from onestop.cases.models import Attachment, AttachmentKind, Case, CaseEvent, EventKind
 from onestop.cases.services import NewFile, attachment_add, case_transition
-from onestop.cases.workflow import Actor, Status
+from onestop.cases.workflow import Actor, Move, Status
 from onestop.core.errors import DomainError
 from onestop.organisations.models import Organisation
 from onestop.tracking.models import Feedback, FeedbackKind
@@ -70,7 +70,8 @@ def test_a_request_not_yet_received_can_be_cancelled_with_a_reason(
     assert fresh(case).status == Status.CANCELLED
     event = case.events.last()
     assert event is not None and event.actor_kind == Actor.CITIZEN
-    assert event.public_message == "ไฟกลับมาติดแล้ว"
+    # The reason is the citizen's own words, not a message to the citizen.
+    assert (event.citizen_message, event.public_message) == ("ไฟกลับมาติดแล้ว", "")
     html = citizen.get(STATUS).content.decode()
     assert "ยกเลิกคำร้องแล้ว" in html and "ยกเลิกโดยผู้ยื่น" in html
     assert "ไฟกลับมาติดแล้ว" not in html  # the citizen's own words are not shown back
@@ -110,8 +111,9 @@ def test_information_asked_for_can_be_sent_with_a_photo(citizen: Client, case: C
     )
     assert response.status_code == 302
     assert fresh(case).status == Status.IN_PROGRESS
-    note = case.events.get(kind=EventKind.NOTE)
-    assert note.actor_kind == Actor.CITIZEN and note.public_message == "เสาไฟต้นที่ 3 จากปากซอย"
+    answer = case.events.get(move=Move.ANSWER)  # one event: the answer and the move back to work
+    assert answer.actor_kind == Actor.CITIZEN and answer.to_status == Status.IN_PROGRESS
+    assert (answer.citizen_message, answer.public_message) == ("เสาไฟต้นที่ 3 จากปากซอย", "")
     attachment = case.attachments.get()
     assert attachment.kind == AttachmentKind.DOCUMENT and not attachment.is_public
     # Checked and re-encoded like the wizard's files: an image, under its cleaned name.
@@ -187,7 +189,8 @@ def test_not_solved_reopens_the_request_and_counts_against_the_organisation(
     event = reopened.events.last()
     assert event is not None and event.actor_kind == Actor.CITIZEN
     assert (event.from_status, event.to_status) == (Status.COMPLETED, Status.IN_PROGRESS)
-    assert event.public_message == "ไฟยังดับอยู่"  # what staff read on the timeline
+    assert event.citizen_message == "ไฟยังดับอยู่"  # what staff read, as the citizen's words
+    assert event.public_message == ""
     assert Feedback.objects.filter(organisation=org_a, kind=FeedbackKind.NOT_SOLVED).count() == 1
     html = citizen.get(STATUS).content.decode()
     assert "ท่านแจ้งว่าปัญหายังไม่ได้รับการแก้ไข" in html and "กำลังดำเนินการ" in html

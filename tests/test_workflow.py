@@ -64,7 +64,10 @@ def test_every_legal_move_changes_the_status_and_appends_an_event(
     assert case.events.count() == events_before + 1
     assert (event.from_status, event.to_status, event.actor_kind) == (frm, to, actor)
     assert event.actor == user
-    assert event.public_message == "ข้อความถึงผู้ยื่น"
+    # The citizen's words are kept as theirs, never as a message to the citizen.
+    words = "citizen_message" if actor == Actor.CITIZEN else "public_message"
+    assert getattr(event, words) == "ข้อความถึงผู้ยื่น"
+    assert (event.public_message if actor == Actor.CITIZEN else event.citizen_message) == ""
     assert event.internal_note == "บันทึกภายใน"
 
 

@@ -12,7 +12,12 @@ from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
 from onestop.backoffice.permissions import Action, StaffAccess
-from onestop.backoffice.selectors import SORTS, InboxQuery, assignable_members
+from onestop.backoffice.selectors import (
+    SORTS,
+    InboxQuery,
+    assignable_members,
+    assignment_choices,
+)
 from onestop.cases import uploads
 from onestop.cases.models import AttachmentKind, Channel
 from onestop.cases.services import NewFile, Place, Requester
@@ -21,7 +26,7 @@ from onestop.catalog.models import Category, RequestType
 from onestop.core.identity import normalise_mobile, normalise_national_id
 from onestop.core.models import AuditAction
 from onestop.core.thaidate import BE_OFFSET
-from onestop.organisations.models import Department, Role
+from onestop.organisations.models import Department
 
 
 class StaffForm(forms.Form):
@@ -143,13 +148,18 @@ class AuditFilterForm(StaffForm):
 
 
 class CaseActionForm(StaffForm):
-    """Base of every action: the version of the request the member was looking at."""
+    """Base of every action: the version of the request the member was looking at. The labels
+    and whether the message is required come from the action table (`backoffice.actions`)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     internal_note = forms.CharField(
         label=_("บันทึกภายใน (ผู้ยื่นไม่เห็น)"), required=False, max_length=4000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )  # fmt: skip
+
+    def __init__(self, *args: Any, access: StaffAccess, **kwargs: Any) -> None:
+        self.access = access
+        super().__init__(*args, **kwargs)
 
 
 class MessageActionForm(CaseActionForm):
@@ -158,33 +168,11 @@ class MessageActionForm(CaseActionForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )  # fmt: skip
 
-    # Per action: the label of the message and whether it is required.
-    MESSAGE: dict[Action, tuple[Any, bool]] = {
-        Action.RECEIVE: (_("ข้อความถึงผู้ยื่นคำร้อง (ถ้ามี)"), False),
-        Action.ASK: (_("ข้อมูลที่ต้องการเพิ่มเติม"), True),
-        Action.NOTE: (_("ข้อความถึงผู้ยื่นคำร้อง (ผู้ยื่นเห็นในหน้าติดตาม)"), False),
-        Action.COMPLETE: (_("ผลการดำเนินงาน"), True),
-        Action.REJECT: (_("เหตุผลที่ไม่รับเรื่อง"), True),
-        Action.REOPEN: (_("เหตุผลที่เปิดเรื่องอีกครั้ง"), True),
-        Action.FORWARD: (_("ข้อความเพิ่มเติมถึงผู้ยื่นคำร้อง (ถ้ามี)"), False),
-    }
-
-    def __init__(self, *args: Any, action: Action, **kwargs: Any) -> None:
-        kwargs.setdefault("prefix", str(action))
-        super().__init__(*args, **kwargs)
-        label, required = self.MESSAGE[action]
-        self.fields["public_message"].label = label
-        self.fields["public_message"].required = required
-
 
 class ForwardForm(MessageActionForm):
     agency = forms.CharField(label=_("หน่วยงานที่ส่งต่อ"), max_length=200)
     letter_number = forms.CharField(label=_("เลขที่หนังสือ"), required=False, max_length=60)
     field_order = ["agency", "letter_number", "public_message", "internal_note", "version"]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs["action"] = Action.FORWARD
-        super().__init__(*args, **kwargs)
 
 
 class AssignForm(CaseActionForm):
@@ -195,18 +183,11 @@ class AssignForm(CaseActionForm):
     )  # fmt: skip
     field_order = ["department", "assignee", "internal_note", "version"]
 
-    def __init__(self, *args: Any, access: StaffAccess, **kwargs: Any) -> None:
-        kwargs.setdefault("prefix", str(Action.ASSIGN))
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        departments = Department.objects.filter(organisation=access.organisation, is_active=True)
-        members = assignable_members(organisation=access.organisation)
-        if access.role == Role.HEAD and access.department_id is not None:
-            departments = departments.filter(pk=access.department_id)
-            members = members.filter(department_id=access.department_id)
-        self.fields["department"].queryset = departments  # type: ignore[attr-defined]
-        self.fields["assignee"].queryset = User.objects.filter(  # type: ignore[attr-defined]
-            pk__in=members.values("user_id")
-        ).order_by("username")
+        choices = assignment_choices(access=self.access)
+        self.fields["department"].queryset = choices.departments  # type: ignore[attr-defined]
+        self.fields["assignee"].queryset = choices.users  # type: ignore[attr-defined]
         self.fields["assignee"].label_from_instance = _member_label  # type: ignore[attr-defined]
 
 
@@ -216,10 +197,6 @@ class ResultPhotoForm(CaseActionForm):
         label=_("แสดงภาพนี้ต่อผู้ยื่นในหน้าติดตามผล"), required=False, initial=True
     )
     field_order = ["photo", "is_public", "internal_note", "version"]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("prefix", str(Action.RESULT_PHOTO))
-        super().__init__(*args, **kwargs)
 
     def clean_photo(self) -> NewFile:
         new_file = checked_upload(self.cleaned_data["photo"], kind=AttachmentKind.RESULT)
@@ -235,29 +212,9 @@ class DuplicateForm(CaseActionForm):
     )  # fmt: skip
     field_order = ["original", "internal_note", "version"]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("prefix", str(Action.DUPLICATE))
-        super().__init__(*args, **kwargs)
-
 
 def _member_label(user: User) -> str:
     return user.get_full_name() or user.get_username()
-
-
-def action_form(
-    action: Action, access: StaffAccess, *, data: Any = None, files: Any = None,
-    initial: Any = None,
-) -> StaffForm:  # fmt: skip
-    """The form for `action`, bound to `data` (and `files`) when posted."""
-    if action == Action.RESULT_PHOTO:
-        return ResultPhotoForm(data, files, initial=initial)
-    if action == Action.ASSIGN:
-        return AssignForm(data, initial=initial, access=access)
-    if action == Action.FORWARD:
-        return ForwardForm(data, initial=initial)
-    if action == Action.DUPLICATE:
-        return DuplicateForm(data, initial=initial)
-    return MessageActionForm(data, initial=initial, action=action)
 
 
 def checked_upload(upload: Any, *, kind: AttachmentKind) -> NewFile:
@@ -366,23 +323,22 @@ class BulkForm(StaffForm):
     letter_number = forms.CharField(label=_("เลขที่หนังสือ"), max_length=60, required=False)
     next = forms.CharField(required=False, max_length=2000)
 
-    # Status changes whose message the citizen must read (why, or what was done).
-    MESSAGE_REQUIRED = frozenset({Action.NOTE, Action.COMPLETE, Action.REJECT})
-
-    def __init__(self, *args: Any, access: StaffAccess, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, access: StaffAccess, offered: dict[str, tuple[Any, bool]], **kwargs: Any
+    ) -> None:
+        """`offered`: per action key, its label and whether it needs a message to the citizen
+        (from `backoffice.actions.bulk_actions`)."""
         super().__init__(*args, **kwargs)
+        self.offered = offered
         self.fields["action"].choices = [  # type: ignore[attr-defined]
-            (str(a), label) for a, label in bulk_action_labels().items() if access.may(a)
+            (key, label) for key, (label, _needs) in offered.items()
         ]
         ticked = self.data.getlist("cases")[:200] if hasattr(self.data, "getlist") else []
         cases_field: Any = self.fields["cases"]
         cases_field.choices = [(value, value) for value in ticked]
-        self.fields["department"].queryset = Department.objects.filter(  # type: ignore[attr-defined]
-            organisation=access.organisation, is_active=True
-        )
-        self.fields["assignee"].queryset = User.objects.filter(  # type: ignore[attr-defined]
-            pk__in=assignable_members(organisation=access.organisation).values("user_id")
-        )
+        choices = assignment_choices(access=access)  # the case page's limits, shared
+        self.fields["department"].queryset = choices.departments  # type: ignore[attr-defined]
+        self.fields["assignee"].queryset = choices.users  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -391,7 +347,8 @@ class BulkForm(StaffForm):
             self.add_error("department", _("กรุณาเลือกกอง/สำนัก"))
         if action == Action.DUPLICATE and not (data.get("original") or "").strip():
             self.add_error("original", _("กรุณาระบุเลขคำร้องต้นเรื่อง"))
-        if action in self.MESSAGE_REQUIRED and not (data.get("public_message") or "").strip():
+        needs_message = action in self.offered and self.offered[action][1]
+        if needs_message and not (data.get("public_message") or "").strip():
             self.add_error("public_message", _("กรุณาระบุเหตุผลหรือข้อความถึงผู้ยื่นคำร้อง"))
         if action == Action.FORWARD and not (data.get("agency") or "").strip():
             self.add_error("agency", _("กรุณาระบุชื่อหน่วยงานที่ส่งต่อ"))
@@ -405,18 +362,6 @@ class BulkForm(StaffForm):
             if version.isdigit():
                 pairs.append((number, int(version)))
         return pairs
-
-
-def bulk_action_labels() -> dict[Action, Any]:
-    return {
-        Action.RECEIVE: _("รับเรื่อง"),
-        Action.ASSIGN: _("มอบหมายงาน"),
-        Action.NOTE: _("เปลี่ยนเป็นกำลังดำเนินการ"),
-        Action.FORWARD: _("ส่งต่อหน่วยงานอื่น"),
-        Action.COMPLETE: _("ดำเนินการแล้วเสร็จ"),
-        Action.REJECT: _("ไม่รับเรื่อง"),
-        Action.DUPLICATE: _("รวมเป็นเรื่องซ้ำ"),
-    }
 
 
 class RoutingRuleForm(StaffForm):

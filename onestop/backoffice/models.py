@@ -1,4 +1,5 @@
-"""What the back office keeps for an organisation: reply templates and routing rules."""
+"""What the back office keeps for an organisation: reply templates. (Routing rules are the
+cases domain's: `cases.models.RoutingRule`.)"""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onestop.cases.workflow import Status
 from onestop.catalog.models import RequestType
-from onestop.organisations.models import Department, Organisation
+from onestop.organisations.models import Organisation
 
 
 class ReplyTemplate(models.Model):
@@ -43,52 +44,3 @@ class ReplyTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-
-class RoutingRule(models.Model):
-    """Where a new request goes: by its type and, optionally, by area (หมู่ที่). The most
-    specific rule wins (type and area, then type, then area); without one the type's default
-    division applies. Read by `backoffice.routing.department_for` when a request is filed."""
-
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="routing_rules",
-        verbose_name=_("องค์กร"),
-    )  # fmt: skip
-    request_type = models.ForeignKey(
-        RequestType, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
-        verbose_name=_("ประเภทคำร้อง"), help_text=_("เว้นว่างเพื่อใช้กับทุกประเภท"),
-    )  # fmt: skip
-    village_no = models.CharField(
-        _("หมู่ที่"), max_length=10, blank=True, help_text=_("เว้นว่างเพื่อใช้กับทุกพื้นที่")
-    )
-    department = models.ForeignKey(
-        Department, on_delete=models.CASCADE, related_name="+",
-        verbose_name=_("ส่งให้กอง/สำนัก"),
-    )  # fmt: skip
-    created_at = models.DateTimeField(_("สร้างเมื่อ"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["organisation", "request_type", "village_no", "pk"]
-        verbose_name = _("กฎการส่งต่อคำร้อง")
-        verbose_name_plural = _("กฎการส่งต่อคำร้อง")
-        constraints = [
-            # One rule per (type, area); "any type" is NULL, so it gets its own partial index
-            # (SQLite cannot make NULLs equal in a unique constraint).
-            models.UniqueConstraint(
-                fields=["organisation", "request_type", "village_no"],
-                condition=models.Q(request_type__isnull=False),
-                name="routing_rule_unique",
-            ),
-            models.UniqueConstraint(
-                fields=["organisation", "village_no"],
-                condition=models.Q(request_type__isnull=True),
-                name="routing_rule_unique_any_type",
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(request_type__isnull=True, village_no=""),
-                name="routing_rule_not_empty",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.request_type or '*'} / {self.village_no or '*'} → {self.department}"

@@ -5,9 +5,12 @@ the action behind it would be allowed:
 
 | role       | sees                               | acts                                        |
 |------------|------------------------------------|---------------------------------------------|
-| counter    | every request of the organisation  | receive, route, ask, forward, not accept,   |
-|            |                                    | reopen, file for walk-in citizens           |
-| officer    | its department's and its own       | progress notes, ask, forward                |
+| counter    | every request of the organisation  | receive, route, start, ask, forward, not    |
+|            |                                    | accept, reopen, file for walk-in citizens   |
+| officer    | its department's and its own       | start, progress notes, result photos, ask,  |
+|            |                                    | forward; complete when the organisation     |
+|            |                                    | lets officers complete (the default; the    |
+|            |                                    | head is told), else the head completes      |
 | head       | its department's and its own       | as officer + receive, assign in department, |
 |            |                                    | complete, not accept, reopen                |
 | executive  | every request                      | reads only                                  |
@@ -29,6 +32,7 @@ from onestop.organisations.models import Membership, Organisation, Role
 
 class Action(enum.StrEnum):
     RECEIVE = "receive"
+    START = "start"
     ASSIGN = "assign"
     FORWARD = "forward"
     ASK = "ask"
@@ -41,12 +45,13 @@ class Action(enum.StrEnum):
 
 
 _COUNTER_ACTIONS = {
-    Action.RECEIVE, Action.ASSIGN, Action.FORWARD, Action.ASK, Action.NOTE, Action.REJECT,
-    Action.REOPEN, Action.DUPLICATE,
+    Action.RECEIVE, Action.START, Action.ASSIGN, Action.FORWARD, Action.ASK, Action.NOTE,
+    Action.REJECT, Action.REOPEN, Action.DUPLICATE,
 }  # fmt: skip
+_OFFICER_ACTIONS = {Action.START, Action.FORWARD, Action.ASK, Action.NOTE, Action.RESULT_PHOTO}
 _ACTIONS: dict[Role, frozenset[Action]] = {
     Role.COUNTER: frozenset(_COUNTER_ACTIONS),
-    Role.OFFICER: frozenset({Action.FORWARD, Action.ASK, Action.NOTE, Action.RESULT_PHOTO}),
+    Role.OFFICER: frozenset(_OFFICER_ACTIONS),
     Role.HEAD: frozenset(Action),
     Role.EXECUTIVE: frozenset(),
     Role.ADMIN: frozenset(),
@@ -106,23 +111,31 @@ class StaffAccess:
         return self.role == Role.ADMIN
 
     @property
+    def actions(self) -> frozenset[Action]:
+        """What this member's role may do here; whether officers complete is the
+        organisation's choice (`Organisation.officers_may_complete`)."""
+        if self.role == Role.OFFICER and self.organisation.officers_may_complete:
+            return _ACTIONS[self.role] | {Action.COMPLETE}
+        return _ACTIONS[self.role]
+
+    @property
     def can_act(self) -> bool:
-        return bool(_ACTIONS[self.role])
+        return bool(self.actions)
 
     def may(self, action: Action, case: Case | None = None) -> bool:
         """Whether this member may do `action` (to `case`, which they can already see)."""
-        if action not in _ACTIONS[self.role]:
+        if action not in self.actions:
             return False
         if case is None or self.sees_whole_organisation:
             return True
         # Department roles act on their department's requests and on those assigned to them.
         return case.department_id == self.department_id or case.assignee_id == self.user.pk
 
-    def may_assign_to(self, department_id: int) -> bool:
-        """Counter routes anywhere; a head assigns within the department."""
-        if self.role == Role.HEAD:
-            return department_id == self.department_id
-        return self.may(Action.ASSIGN)
+    @property
+    def assigns_within_department(self) -> bool:
+        """Counter routes anywhere; a head assigns within the department, to its members
+        (`backoffice.selectors.assignment_choices` applies it to the case page and bulk bar)."""
+        return self.role == Role.HEAD
 
 
 def staff_access(*, user: User, organisation: Organisation) -> StaffAccess | None:

@@ -4,7 +4,7 @@ and returns only what that member may see (department scope, confidential types)
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
@@ -13,18 +13,18 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from onestop.backoffice.models import ReplyTemplate, RoutingRule
-from onestop.backoffice.permissions import StaffAccess, staff_access
+from onestop.backoffice.models import ReplyTemplate
+from onestop.backoffice.permissions import Action, StaffAccess, staff_access
 
 # The case page reads reply templates; they live with the other settings in `staff_selectors`.
 from onestop.backoffice.staff_selectors import reply_template_get as reply_template_get  # noqa: PLC0414 (re-export)
 from onestop.cases import numbering
-from onestop.cases.models import Attachment, Case, CaseEvent
+from onestop.cases.models import Attachment, Case, CaseEvent, RoutingRule
 from onestop.cases.search import case_search
 from onestop.cases.workflow import CLOSED_STATUSES, OPEN_STATUSES, Status
 from onestop.catalog.models import RequestType
 from onestop.core.models import AuditLog
-from onestop.organisations.models import Membership, Organisation, Role
+from onestop.organisations.models import Department, Membership, Organisation, Role
 
 PAGE_SIZE = 50
 _FAR_FUTURE = dt.date(9999, 12, 31)
@@ -303,6 +303,33 @@ def assignable_members(*, organisation: Organisation) -> QuerySet[Membership]:
     )
 
 
+@dataclass(frozen=True)
+class AssignmentChoices:
+    """Where this member may send a request: the departments and the people. The one rule
+    behind the case page's form, the inbox's bulk bar and the check before assigning."""
+
+    departments: QuerySet[Department]
+    users: QuerySet[User]
+
+    def allow(self, department: Department, assignee: User | None) -> bool:
+        if not self.departments.filter(pk=department.pk).exists():
+            return False
+        return assignee is None or self.users.filter(pk=assignee.pk).exists()
+
+
+def assignment_choices(*, access: StaffAccess) -> AssignmentChoices:
+    departments = Department.objects.filter(organisation=access.organisation, is_active=True)
+    members = assignable_members(organisation=access.organisation)
+    if not access.may(Action.ASSIGN):
+        departments, members = departments.none(), members.none()
+    elif access.assigns_within_department:
+        own = access.department_id or 0  # a head always has a department; 0 matches none
+        departments = departments.filter(pk=own)
+        members = members.filter(department_id=own)
+    users = User.objects.filter(pk__in=members.values("user_id")).order_by("username")
+    return AssignmentChoices(departments=departments, users=users)
+
+
 def audit_list_for_staff(
     *,
     user: User,
@@ -322,6 +349,8 @@ def audit_list_for_staff(
     if not access.can_read_audit:
         raise Http404
     entries = AuditLog.objects.filter(organisation=organisation)
+    if not access.can_see_confidential:  # entries about confidential requests need the grant
+        entries = entries.filter(is_confidential=False)
     if action:
         entries = entries.filter(action=action)
     if actor:
@@ -337,20 +366,11 @@ def audit_list_for_staff(
     return entries.order_by("-pk")[:limit]
 
 
-# The status each message-bearing action moves a request to: reply templates are chosen by it.
-ACTION_TEMPLATE_STATUS = {
-    "receive": Status.RECEIVED,
-    "ask": Status.WAITING_CITIZEN,
-    "note": Status.IN_PROGRESS,
-    "complete": Status.COMPLETED,
-    "reject": Status.REJECTED,
-    "forward": Status.FORWARDED,
-}
-
-
-def reply_templates_for_case(*, case: Case, access: StaffAccess) -> dict[str, list[ReplyTemplate]]:
+def reply_templates_for_case(
+    *, case: Case, access: StaffAccess, statuses: Mapping[str, Status]
+) -> dict[str, list[ReplyTemplate]]:
     """Per action key, the organisation's templates for this request's type (or any type) and
-    that action's status (or any status). One query."""
+    the status that action moves to (`statuses`; or any status). One query."""
     templates = list(
         ReplyTemplate.objects.filter(organisation=access.organisation)
         .filter(Q(request_type=case.request_type_id) | Q(request_type__isnull=True))
@@ -358,7 +378,7 @@ def reply_templates_for_case(*, case: Case, access: StaffAccess) -> dict[str, li
     )
     return {
         action: [t for t in templates if t.status in {"", status}]
-        for action, status in ACTION_TEMPLATE_STATUS.items()
+        for action, status in statuses.items()
     }
 
 

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from onestop.cases.models import Attachment, Case, CaseEvent
+from onestop.cases.models import Attachment, Case, CaseEvent, RoutingRule
 
 
 class CaseEventInline(admin.TabularInline[CaseEvent, Case]):
@@ -15,8 +15,8 @@ class CaseEventInline(admin.TabularInline[CaseEvent, Case]):
     extra = 0
     can_delete = False
     fields = readonly_fields = (
-        "created_at", "kind", "actor_kind", "actor", "from_status", "to_status",
-        "public_message", "internal_note",
+        "created_at", "kind", "move", "actor_kind", "actor", "from_status", "to_status",
+        "public_message", "citizen_message", "internal_note",
     )  # fmt: skip
 
     def has_add_permission(self, request: HttpRequest, obj: Case | None = None) -> bool:
@@ -100,3 +100,10 @@ class AttachmentAdmin(ReadOnlyAdmin[Attachment]):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Attachment]:
         return super().get_queryset(request).exclude(case__request_type__is_confidential=True)
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin[RoutingRule]):
+    list_display = ["organisation", "request_type", "village_no", "department"]
+    list_filter = ["organisation"]
+    raw_id_fields = ["request_type", "department"]

@@ -16,8 +16,9 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 from stdnum.th import pin
 
-from onestop.cases.models import AttachmentKind, Case, CaseEvent, Channel
+from onestop.cases.models import AttachmentKind, Case, Channel
 from onestop.cases.services import (
+    By,
     NewFile,
     Place,
     Requester,
@@ -266,13 +267,17 @@ def _demo_requests(organisation: Organisation, count: int, rng: random.Random) -
         path = PATHS[i % len(PATHS)] if submitted < now - dt.timedelta(days=1) else ()
         moment = submitted
         for step in path:
+            # The timeline spread over the days after filing, as it would have happened.
+            moment = min(moment + dt.timedelta(hours=rng.randrange(2, 60)), now)
             if step == Status.IN_PROGRESS and case.department is not None:
                 department = rng.choice(departments) if i % 7 == 0 else case.department
                 case = case_assign(
                     case=case,
                     department=department,
-                    assignee=staff.get(Role.OFFICER),
-                    actor=staff[Role.HEAD],
+                    # A confidential complaint goes to the division, not to an officer
+                    # without the grant.
+                    assignee=None if request_type.is_confidential else staff.get(Role.OFFICER),
+                    by=By(Actor.STAFF, staff[Role.HEAD], at=moment),
                 )
             actor_kind = Actor.CITIZEN if step == Status.CANCELLED else Actor.STAFF
             case = case_transition(
@@ -280,14 +285,5 @@ def _demo_requests(organisation: Organisation, count: int, rng: random.Random) -
                 actor=staff[Role.COUNTER] if actor_kind == Actor.STAFF else None,
                 public_message=MESSAGES[step],
                 internal_note="ตรวจสอบพื้นที่แล้ว" if step == Status.IN_PROGRESS else "",
+                at=moment,
             )  # fmt: skip
-        # Spread the timeline over the days after filing, as it would have happened.
-        for event in CaseEvent.objects.filter(case=case).order_by("pk"):
-            moment = min(moment + dt.timedelta(hours=rng.randrange(2, 60)), now)
-            CaseEvent.objects.filter(pk=event.pk).update(
-                created_at=submitted if event.to_status == Status.SUBMITTED else moment
-            )
-        Case.objects.filter(pk=case.pk).update(
-            received_at=submitted + dt.timedelta(hours=3) if case.received_at else None,
-            completed_at=moment if case.completed_at else None,
-        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -153,7 +154,6 @@ class EventKind(models.TextChoices):
     ASSIGNMENT = "assignment", _("มอบหมายงาน")
     ATTACHMENT = "attachment", _("แนบไฟล์")
     PUBLICATION = "publication", _("แสดง/ซ่อนภาพผลการดำเนินงาน")
-    DUPLICATE = "duplicate", _("รวมเป็นเรื่องซ้ำ")
     CONFIRMED = "confirmed", _("ผู้ยื่นยืนยันว่าได้รับการแก้ไขแล้ว")
     RATED = "rated", _("ผู้ยื่นให้คะแนนความพึงพอใจ")
 
@@ -171,7 +171,7 @@ class CaseEvent(models.Model):
     case = models.ForeignKey(
         Case, on_delete=models.CASCADE, related_name="events", verbose_name=_("คำร้อง")
     )
-    created_at = models.DateTimeField(_("เวลา"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("เวลา"), default=timezone.now, db_index=True)
     kind = models.CharField(_("ชนิด"), max_length=16, choices=EventKind.choices)
     move = models.CharField(_("ขั้นตอน"), max_length=16, choices=Move.choices, blank=True)
     actor_kind = models.CharField(_("ผู้ดำเนินการ"), max_length=16, choices=Actor.choices)
@@ -248,3 +248,52 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class RoutingRule(models.Model):
+    """Where a new request goes: by its type and, optionally, by area (หมู่ที่). The most
+    specific rule wins (type and area, then type, then area); without one the type's default
+    division applies. Read by `cases.routing.department_for` when a request is filed."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="routing_rules",
+        verbose_name=_("องค์กร"),
+    )  # fmt: skip
+    request_type = models.ForeignKey(
+        RequestType, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        verbose_name=_("ประเภทคำร้อง"), help_text=_("เว้นว่างเพื่อใช้กับทุกประเภท"),
+    )  # fmt: skip
+    village_no = models.CharField(
+        _("หมู่ที่"), max_length=10, blank=True, help_text=_("เว้นว่างเพื่อใช้กับทุกพื้นที่")
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="+",
+        verbose_name=_("ส่งให้กอง/สำนัก"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("สร้างเมื่อ"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation", "request_type", "village_no", "pk"]
+        verbose_name = _("กฎการส่งต่อคำร้อง")
+        verbose_name_plural = _("กฎการส่งต่อคำร้อง")
+        constraints = [
+            # One rule per (type, area); "any type" is NULL, so it gets its own partial index
+            # (SQLite cannot make NULLs equal in a unique constraint).
+            models.UniqueConstraint(
+                fields=["organisation", "request_type", "village_no"],
+                condition=models.Q(request_type__isnull=False),
+                name="routing_rule_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "village_no"],
+                condition=models.Q(request_type__isnull=True),
+                name="routing_rule_unique_any_type",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(request_type__isnull=True, village_no=""),
+                name="routing_rule_not_empty",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_type or '*'} / {self.village_no or '*'} → {self.department}"

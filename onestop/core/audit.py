@@ -74,8 +74,10 @@ def audit_record(
     object_ref: str = "",
     details: dict[str, Any] | None = None,
     actor: User | None = None,
+    confidential: bool = False,
 ) -> AuditLog:
-    """Append one entry. `actor` defaults to the request's user."""
+    """Append one entry. `actor` defaults to the request's user. Entries about a request of a
+    confidential type say so (`confidential`): they are listed only to members with the grant."""
     if actor is None and request is not None and not isinstance(request.user, AnonymousUser):
         actor = request.user if isinstance(request.user, User) else None
     return AuditLog.objects.create(
@@ -87,4 +89,5 @@ def audit_record(
         object_ref=object_ref[:64],
         ip_address=client_ip(request) if request is not None else None,
         details=_scrub(details or {}),
+        is_confidential=confidential,
     )

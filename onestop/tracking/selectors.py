@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from onestop.cases.models import Attachment, AttachmentKind, Case, CaseEvent, EventKind
-from onestop.cases.workflow import Actor, Status
+from onestop.cases.workflow import Actor, Move, Status
 from onestop.core import crypto
 from onestop.organisations.models import Organisation
 from onestop.tracking.models import Feedback, FeedbackKind
@@ -60,7 +61,8 @@ def case_get_verified(*, organisation: Organisation, case_id: int) -> Case:
 @dataclass(frozen=True)
 class TimelineEntry:
     """One line of the public timeline: what happened, never who on the staff did it, never an
-    internal note, never what the citizen wrote (it may hold personal data)."""
+    internal note. What the citizen wrote is theirs and is not repeated here (the page is open
+    to anyone holding the number and the phone's last digits); a fixed line says what they did."""
 
     at: dt.datetime
     title: str  # the new status, or what the citizen did
@@ -68,29 +70,36 @@ class TimelineEntry:
     message: str  # a message staff chose to make public
 
 
+_CITIZEN_NOTES = {
+    Move.ANSWER: gettext_lazy("ท่านส่งข้อมูลเพิ่มเติมแล้ว"),
+    Move.NOT_SOLVED: gettext_lazy("ท่านแจ้งว่าปัญหายังไม่ได้รับการแก้ไข จึงเปิดเรื่องอีกครั้ง"),
+}
+
+
 def public_timeline(*, case: Case) -> list[TimelineEntry]:
     events: QuerySet[CaseEvent] = case.events.filter(
-        kind__in=[EventKind.STATUS, EventKind.NOTE]
+        kind__in=[EventKind.STATUS, EventKind.NOTE, EventKind.CONFIRMED, EventKind.RATED]
     ).order_by("created_at", "pk")
     entries = []
     for event in events:
-        by_citizen = event.actor_kind == Actor.CITIZEN
-        if event.kind == EventKind.NOTE and not by_citizen and not event.public_message:
-            continue  # a staff note without a public message is internal
-        title = Status(event.to_status).label if event.to_status else ""
-        note = ""
-        if event.kind == EventKind.NOTE:
-            title = _("ท่านส่งข้อมูลเพิ่มเติม")
-        elif by_citizen and event.from_status == Status.COMPLETED:
-            note = _("ท่านแจ้งว่าปัญหายังไม่ได้รับการแก้ไข จึงเปิดเรื่องอีกครั้ง")
-        elif by_citizen and event.from_status == Status.WAITING_CITIZEN:
-            note = _("หลังจากท่านส่งข้อมูลเพิ่มเติม")
+        if event.kind == EventKind.NOTE and not event.public_message:
+            if event.actor_kind != Actor.CITIZEN:
+                continue  # a staff note without a public message is internal
+            title = _("ท่านส่งข้อมูลเพิ่มเติม")  # recorded before moves were named
+        elif event.kind == EventKind.CONFIRMED:
+            title = _("ท่านยืนยันว่าปัญหาได้รับการแก้ไขแล้ว")
+        elif event.kind == EventKind.RATED:
+            title = _("ท่านให้คะแนนความพึงพอใจ %(score)s จาก 5") % {
+                "score": event.data.get("score", "-")
+            }
+        else:
+            title = str(Status(event.to_status).label) if event.to_status else ""
         entries.append(
             TimelineEntry(
                 at=event.created_at,
                 title=str(title),
-                note=note,
-                message="" if by_citizen else event.public_message,
+                note=str(_CITIZEN_NOTES.get(Move(event.move), "")) if event.move else "",
+                message=event.public_message,
             )
         )
     return entries

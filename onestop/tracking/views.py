@@ -31,7 +31,7 @@ from django.views.defaults import page_not_found
 
 from onestop.cases import numbering
 from onestop.cases.models import Case
-from onestop.cases.workflow import Status
+from onestop.cases.workflow import Actor, Move, Status, allowed_moves
 from onestop.core.errors import DomainError
 from onestop.documents.http import request_document_response
 from onestop.organisations.models import Organisation
@@ -228,7 +228,8 @@ def _status_page(
     state = feedback_state(case=case)
     timeline = public_timeline(case=case)
     current = Status(case.status)
-    explained: str = str(STATUS_EXPLAINED[current])
+    moves = allowed_moves(current, Actor.CITIZEN)
+    explained: str = str(STATUS_EXPLAINED.get(current, current.label))
     if current == Status.COMPLETED and state.answered_since_completion:
         explained = _("ดำเนินการแล้วเสร็จ ขอบคุณที่แจ้งผลให้เราทราบ")
     context: dict[str, Any] = {
@@ -237,12 +238,13 @@ def _status_page(
         "status_label": current.label,
         "status_explained": explained,
         "timeline": timeline,
-        "staff_question": staff_question(timeline) if current == Status.WAITING_CITIZEN else "",
+        "staff_question": staff_question(timeline) if Move.ANSWER in moves else "",
         "photos": list(public_photos(case=case)),
-        "can_cancel": current == Status.SUBMITTED,
-        "can_add_information": current == Status.WAITING_CITIZEN,
-        "can_answer_solved": current == Status.COMPLETED and not state.answered_since_completion,
-        "can_rate": current == Status.COMPLETED and state.rating is None,
+        # The buttons are the citizen's moves of the workflow table from this status.
+        "can_cancel": Move.CANCEL in moves,
+        "can_add_information": Move.ANSWER in moves,
+        "can_answer_solved": Move.NOT_SOLVED in moves and not state.answered_since_completion,
+        "can_rate": Move.NOT_SOLVED in moves and state.rating is None,
         "rating": state.rating,
         "error_form": None,
         "solved_form": django_forms.Form(),  # no fields: the button is the whole answer
@@ -293,7 +295,9 @@ def cancel(request: HttpRequest, organisation: Organisation, case: Case) -> Http
     form = CancelForm(request.POST)
     return _act(
         request, organisation, case, form=form, form_name="cancel_form",
-        action=lambda: services.tracking_cancel(case=case, reason=form.cleaned_data["reason"]),
+        action=lambda: services.tracking_cancel(
+            case=case, reason=form.cleaned_data["reason"], request=request
+        ),
         done=_("ยกเลิกคำร้องแล้ว"),
     )  # fmt: skip
 
@@ -306,7 +310,8 @@ def add_information(request: HttpRequest, organisation: Organisation, case: Case
     return _act(
         request, organisation, case, form=form, form_name="information_form",
         action=lambda: services.tracking_add_information(
-            case=case, message=form.cleaned_data["message"], files=form.cleaned_data["attachments"]
+            case=case, message=form.cleaned_data["message"],
+            files=form.cleaned_data["attachments"], request=request,
         ),
         done=_("ส่งข้อมูลเพิ่มเติมแล้ว เจ้าหน้าที่จะดำเนินการต่อ"),
     )  # fmt: skip
@@ -318,7 +323,7 @@ def add_information(request: HttpRequest, organisation: Organisation, case: Case
 def confirm_solved(request: HttpRequest, organisation: Organisation, case: Case) -> HttpResponse:
     return _act(
         request, organisation, case, form=django_forms.Form(request.POST), form_name="solved_form",
-        action=lambda: services.tracking_confirm_solved(case=case),
+        action=lambda: services.tracking_confirm_solved(case=case, request=request),
         done=_("ขอบคุณที่ยืนยันว่าปัญหาได้รับการแก้ไขแล้ว"),
     )  # fmt: skip
 
@@ -331,7 +336,7 @@ def not_solved(request: HttpRequest, organisation: Organisation, case: Case) -> 
     return _act(
         request, organisation, case, form=form, form_name="not_solved_form",
         action=lambda: services.tracking_report_not_solved(
-            case=case, reason=form.cleaned_data["reason"]
+            case=case, reason=form.cleaned_data["reason"], request=request
         ),
         done=_("เปิดเรื่องอีกครั้งแล้ว เจ้าหน้าที่จะดำเนินการต่อ"),
     )  # fmt: skip
@@ -345,7 +350,8 @@ def rate(request: HttpRequest, organisation: Organisation, case: Case) -> HttpRe
     return _act(
         request, organisation, case, form=form, form_name="rating_form",
         action=lambda: services.tracking_rate(
-            case=case, score=form.cleaned_data["score"], comment=form.cleaned_data["comment"]
+            case=case, score=form.cleaned_data["score"], comment=form.cleaned_data["comment"],
+            request=request,
         ),
         done=_("ขอบคุณสำหรับความคิดเห็น"),
     )  # fmt: skip

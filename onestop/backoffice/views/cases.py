@@ -20,36 +20,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from onestop.backoffice import selectors, services
-from onestop.backoffice.forms import (
-    CounterEntryForm,
-    action_form,
-)
+from onestop.backoffice import actions, selectors, services
+from onestop.backoffice.forms import CounterEntryForm
 from onestop.backoffice.permissions import Action, StaffAccess
 from onestop.backoffice.views.base import staff_view
 from onestop.cases.models import Case, Channel
 from onestop.cases.selectors import case_national_id
+from onestop.cases.services import By, case_photo_publish
 from onestop.cases.workflow import OPEN_STATUSES
 from onestop.core.audit import audit_record
 from onestop.core.errors import DomainError
 from onestop.core.models import AuditAction
 from onestop.documents.http import request_document_response
 from onestop.notifications.selectors import notifications_for_case
-
-
-def _action_labels() -> dict[Action, str]:
-    return {
-        Action.RECEIVE: _("รับเรื่อง"),
-        Action.ASSIGN: _("มอบหมายงาน"),
-        Action.NOTE: _("บันทึกความคืบหน้า"),
-        Action.ASK: _("ขอข้อมูลเพิ่มเติมจากผู้ยื่น"),
-        Action.FORWARD: _("ส่งต่อหน่วยงานอื่น"),
-        Action.COMPLETE: _("ดำเนินการแล้วเสร็จ"),
-        Action.REJECT: _("ไม่รับเรื่อง"),
-        Action.REOPEN: _("เปิดเรื่องอีกครั้ง"),
-        Action.DUPLICATE: _("รวมเป็นเรื่องซ้ำ"),
-        Action.RESULT_PHOTO: _("แนบภาพผลการดำเนินงาน"),
-    }
 
 
 def _case_page(
@@ -63,24 +46,26 @@ def _case_page(
     prefill: tuple[str, str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    labels = _action_labels()
-    templates = selectors.reply_templates_for_case(case=case, access=access)
-    actions = []
-    for action in services.available_actions(access=access, case=case):
-        if action not in labels:
-            continue
-        initial = _initial(action, case)
-        if prefill and prefill[0] == action:
+    offered = actions.available_actions(access=access, case=case)
+    templates = selectors.reply_templates_for_case(
+        case=case, access=access,
+        statuses={str(a.key): a.template_status for a in offered if a.template_status},
+    )  # fmt: skip
+    panels = []
+    for action in offered:
+        initial = _initial(action.key, case)
+        if prefill and prefill[0] == action.key:
             initial["public_message"] = prefill[1]
         form = (
             bound[1]
-            if bound and bound[0] == action
-            else action_form(action, access, initial=initial)
+            if bound and bound[0] == action.key
+            else actions.action_form(action.key, access, initial=initial)
         )
-        actions.append(
-            {"key": str(action), "label": labels[action], "form": form,
-             "open": bool(bound and bound[0] == action) or bool(prefill and prefill[0] == action),
-             "templates": templates.get(str(action), [])}
+        panels.append(
+            {"key": str(action.key), "label": action.label, "form": form,
+             "open": bool(bound and bound[0] == action.key)
+             or bool(prefill and prefill[0] == action.key),
+             "templates": templates.get(str(action.key), [])}
         )  # fmt: skip
     events = list(selectors.case_timeline(case=case))
     return render(
@@ -93,7 +78,7 @@ def _case_page(
             "events": events,
             "notifications": notifications_for_case(case=case),
             "attachments": selectors.case_attachments(case=case, access=access),
-            "actions": actions,
+            "actions": panels,
             "action_error": error,
             "national_id": national_id,
             "is_open": case.status in OPEN_STATUSES,
@@ -118,6 +103,7 @@ def _audit_view(request: HttpRequest, access: StaffAccess, case: Case, action: A
     audit_record(
         request=request, actor=access.user, action=action, organisation=access.organisation,
         object_type="case", object_ref=case.number, details=details,
+        confidential=case.request_type.is_confidential,
     )  # fmt: skip
 
 
@@ -168,52 +154,26 @@ def case_act(request: HttpRequest, access: StaffAccess, number: str, action: str
         chosen = Action(action)
     except ValueError:
         raise Http404 from None
-    if chosen not in _action_labels():
-        raise Http404
     if not access.may(chosen, case):
         return _case_page(request, access, case, error=_("คุณไม่มีสิทธิ์ดำเนินการนี้กับคำร้องนี้"), status=403)
-    form = action_form(chosen, access, data=request.POST, files=request.FILES)
+    form = actions.action_form(chosen, access, data=request.POST, files=request.FILES)
     if not form.is_valid():
         return _case_page(request, access, case, bound=(chosen, form), status=400)
-    data = form.cleaned_data
     try:
-        common: dict[str, Any] = {
-            "access": access, "case": case, "expected_version": data["version"],
-            "internal_note": data.get("internal_note", ""), "request": request,
-        }  # fmt: skip
-        if chosen == Action.ASSIGN:
-            services.staff_case_assign(
-                department=data["department"], assignee=data["assignee"], **common
-            )
-        elif chosen == Action.FORWARD:
-            services.staff_case_forward(
-                agency=data["agency"], letter_number=data["letter_number"],
-                public_message=data["public_message"], **common,
-            )  # fmt: skip
-        elif chosen == Action.RESULT_PHOTO:
-            services.staff_result_photo_add(
-                photo=data["photo"], is_public=data["is_public"], **common
-            )
-        elif chosen == Action.DUPLICATE:
-            original = selectors.case_get_for_staff(
-                user=access.user, organisation=access.organisation, number=data["original"],
-                access=access,
-            )  # fmt: skip
-            services.staff_case_mark_duplicate(original=original, **common)
-        elif chosen == Action.NOTE:
-            services.staff_case_note(public_message=data["public_message"], **common)
-        else:
-            services.staff_case_act(action=chosen, public_message=data["public_message"], **common)
-    except Http404:
-        form.add_error("original", _("ไม่พบคำร้องเลขนี้"))
-        return _case_page(request, access, case, bound=(chosen, form), status=400)
+        actions.staff_case_perform(
+            access=access, case=case, action=chosen, data=form.cleaned_data, request=request
+        )
     except DomainError as error:
+        if error.code == "original_missing":
+            form.add_error("original", error.message)
+            return _case_page(request, access, case, bound=(chosen, form), status=400)
         case.refresh_from_db()
         return _case_page(
             request, access, case, bound=(chosen, form), error=error.message,
             status=_ERROR_STATUS.get(error.code, 400),
         )  # fmt: skip
-    messages.success(request, _("บันทึกแล้ว: %(action)s") % {"action": _action_labels()[chosen]})
+    label = actions.ACTIONS[chosen].label
+    messages.success(request, _("บันทึกแล้ว: %(action)s") % {"action": label})
     return redirect("backoffice:case", org_slug=access.organisation.slug, number=case.number)
 
 
@@ -234,6 +194,7 @@ def attachment_download(
         organisation=access.organisation, object_type="attachment",
         object_ref=attachment.case.number,
         details={"attachment": attachment.pk, "kind": attachment.kind},
+        confidential=attachment.case.request_type.is_confidential,
     )  # fmt: skip
     inline = attachment.content_type.startswith("image/")
     response = FileResponse(
@@ -257,9 +218,11 @@ def attachment_publish(
         user=access.user, organisation=access.organisation, number=number, pk=pk, access=access
     )
     try:
-        services.staff_result_photo_publish(
-            access=access, attachment=attachment, is_public=request.POST.get("public") == "1",
-            request=request,
+        if not access.may(Action.RESULT_PHOTO, attachment.case):
+            raise DomainError(_("คุณไม่มีสิทธิ์ดำเนินการนี้กับคำร้องนี้"), code="forbidden")
+        case_photo_publish(
+            attachment=attachment, is_public=request.POST.get("public") == "1",
+            by=By.staff(access.user, request),
         )  # fmt: skip
     except DomainError as error:
         return _case_page(request, access, attachment.case, error=error.message, status=403)

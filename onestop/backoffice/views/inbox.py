@@ -22,15 +22,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from onestop.backoffice import selectors, services
-from onestop.backoffice.forms import (
-    BulkForm,
-    InboxFilterForm,
-    bulk_action_labels,
-)
+from onestop.backoffice import actions, selectors
+from onestop.backoffice.forms import BulkForm, InboxFilterForm
 from onestop.backoffice.permissions import Action, StaffAccess
 from onestop.backoffice.views.base import _with, staff_view
-from onestop.cases.models import Case
 from onestop.core.audit import audit_record
 from onestop.core.errors import DomainError
 from onestop.core.masking import mask_phone
@@ -52,6 +47,8 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 @staff_view
 def inbox(request: HttpRequest, access: StaffAccess) -> HttpResponse:
     form = InboxFilterForm(request.GET or None, access=access)
+    offered = _bulk_offered(access)
+    choices = selectors.assignment_choices(access=access)
     tab = request.GET.get("tab") or selectors.default_tab(access)
     if tab not in selectors.TABS:
         tab = "all"
@@ -66,6 +63,7 @@ def inbox(request: HttpRequest, access: StaffAccess) -> HttpResponse:
         # Displayed form: 13 bare digits would be masked as if they were national IDs.
         details={"numbers": [case.display_number for case in page.cases],
                  "filters": request.GET.urlencode()[:500]},
+        confidential=any(case.request_type.is_confidential for case in page.cases),
     )  # fmt: skip
     base_params = request.GET.copy()
     for key in ("tab", "after"):
@@ -103,12 +101,20 @@ def inbox(request: HttpRequest, access: StaffAccess) -> HttpResponse:
             ),
             "page": page,
             "next_query": next_params.urlencode() if page.next_cursor else "",
-            "bulk_actions": [
-                (str(a), label) for a, label in bulk_action_labels().items() if access.may(a)
-            ],
+            "bulk_actions": [(key, label) for key, (label, _needs) in offered.items()],
+            # The bulk bar assigns within the same limits as the case page.
+            "bulk_departments": list(choices.departments) if offered else [],
+            "bulk_assignees": list(choices.users) if offered else [],
             "first_query": _with(base_params, tab=tab) if query.after else "",
         },
     )
+
+
+def _bulk_offered(access: StaffAccess) -> dict[str, tuple[Any, bool]]:
+    """The bulk bar's actions for this member: label, and whether the message is required."""
+    return {
+        str(a.key): (a.bulk_label, a.message_required) for a in actions.bulk_actions(access=access)
+    }
 
 
 @require_POST
@@ -119,7 +125,8 @@ def bulk_action(request: HttpRequest, access: StaffAccess) -> HttpResponse:
     services as the case page (permission, state, workflow, version shown, audit trail): one
     refused request does not stop the others, and the member is told which were done and which
     were skipped and why. A request this member may not see is "not found", as on its page."""
-    form = BulkForm(request.POST, access=access)
+    offered = _bulk_offered(access)
+    form = BulkForm(request.POST, access=access, offered=offered)
     back = request.POST.get("next", "")
     if not back.startswith(f"/staff/{access.organisation.slug}/") or "//" in back:
         back = reverse("backoffice:inbox", kwargs={"org_slug": access.organisation.slug})
@@ -130,28 +137,23 @@ def bulk_action(request: HttpRequest, access: StaffAccess) -> HttpResponse:
         return redirect(back)
     data = form.cleaned_data
     action = Action(data["action"])
-    original = None
     if action == Action.DUPLICATE:
         try:
-            original = selectors.case_get_for_staff(
-                user=access.user, organisation=access.organisation, number=data["original"],
-                access=access,
-            )  # fmt: skip
-        except Http404:
-            messages.error(request, _("ไม่พบคำร้องเลขนี้"))
+            data["original_case"] = actions.original_for(access, data["original"])
+        except DomainError as error:
+            messages.error(request, error.message)
             return redirect(back)
     done, skipped = [], []
     for number, version in form.selected():
         shown, refusal = _bulk_one(
-            request, access, action=action, number=number, version=version, data=data,
-            original=original,
-        )  # fmt: skip
+            request, access, action=action, number=number, data={**data, "version": version}
+        )
         if refusal:
             skipped.append(_("%(number)s: %(reason)s") % {"number": shown, "reason": refusal})
         else:
             done.append(shown)
     if done:
-        label = bulk_action_labels()[action]
+        label = offered[action][0]
         summary = _("%(action)s แล้ว %(count)s เรื่อง: %(numbers)s")
         messages.success(
             request, summary % {"action": label, "count": len(done), "numbers": ", ".join(done)}
@@ -162,40 +164,21 @@ def bulk_action(request: HttpRequest, access: StaffAccess) -> HttpResponse:
 
 
 def _bulk_one(
-    request: HttpRequest,
-    access: StaffAccess,
-    *,
-    action: Action,
-    number: str,
-    version: int,
+    request: HttpRequest, access: StaffAccess, *, action: Action, number: str,
     data: dict[str, Any],
-    original: Case | None,
-) -> tuple[str, str]:
-    """Do `action` to one request; return its number as shown and why it was refused ("" when
-    done)."""
+) -> tuple[str, str]:  # fmt: skip
+    """Do `action` to one request, exactly as its page would; return its number as shown and
+    why it was refused ("" when done)."""
     try:
         case = selectors.case_get_for_staff(
             user=access.user, organisation=access.organisation, number=number, access=access
         )
     except Http404:
         return number, _("ไม่พบคำร้อง")
-    common: dict[str, Any] = {
-        "access": access, "case": case, "expected_version": version, "request": request,
-    }  # fmt: skip
     try:
-        if action == Action.ASSIGN:
-            services.staff_case_assign(
-                department=data["department"], assignee=data["assignee"], **common
-            )
-        elif action == Action.DUPLICATE and original is not None:
-            services.staff_case_mark_duplicate(original=original, **common)
-        elif action == Action.FORWARD:
-            services.staff_case_forward(
-                agency=data["agency"], letter_number=data["letter_number"],
-                public_message=data["public_message"], **common,
-            )  # fmt: skip
-        else:
-            services.staff_case_act(action=action, public_message=data["public_message"], **common)
+        actions.staff_case_perform(
+            access=access, case=case, action=action, data=data, request=request
+        )
     except DomainError as error:
         return case.display_number, error.message
     return case.display_number, ""
