@@ -1,6 +1,8 @@
 """Writes made by staff outside the actions on a request (those are `backoffice.actions`):
-filing for a walk-in citizen, reply templates, members, the catalogue and routing rules. Each
-checks the member's permission, then calls the service of the domain it belongs to."""
+filing for a walk-in citizen, reply templates and routing rules. Each checks the member's
+permission, then calls the service of the domain it belongs to. Members and the catalogue are
+written by `organisations.services` and `catalog.services`, called from the views once the
+member's permission is checked."""
 
 from __future__ import annotations
 
