@@ -324,35 +324,35 @@ def member_update(
     confidential grant or switches them off. Nobody demotes or switches off themself, nor grants
     themself the confidential complaints: another administrator must. Audited in the same
     transaction; a grant or revoke is named in `details["confidential_access"]`."""
-    locked = (
+    member = (
         Membership.objects.select_for_update()
         .select_related("user")
         .filter(pk=membership.pk, organisation=organisation)
         .first()
     )
-    if locked is None:
+    if member is None:
         raise DomainError(_("คุณไม่มีสิทธิ์จัดการเจ้าหน้าที่"), code="forbidden")
     _check_department(organisation=organisation, role=role, department=department)
-    yourself = locked.user_id == actor.pk
+    yourself = member.user_id == actor.pk
     if yourself and (role != Role.ADMIN or not is_active):
         raise DomainError(_("คุณลดสิทธิ์หรือปิดบัญชีของตัวเองไม่ได้ ให้ผู้ดูแลระบบอีกคนทำแทน"), code="self")
-    if yourself and can_see_confidential and not locked.can_see_confidential:
+    if yourself and can_see_confidential and not member.can_see_confidential:
         raise DomainError(
             _("คุณให้สิทธิ์เห็นเรื่องร้องเรียนที่เป็นความลับแก่ตัวเองไม่ได้ ให้ผู้ดูแลระบบอีกคนเป็นผู้ให้สิทธิ์"),
             code="self_grant",
         )
     details: dict[str, object] = {}
-    if can_see_confidential != locked.can_see_confidential:
+    if can_see_confidential != member.can_see_confidential:
         details["confidential_access"] = (
             CONFIDENTIAL_GRANTED if can_see_confidential else CONFIDENTIAL_REVOKED
         )
-    locked.role = role
-    locked.department = department
-    locked.can_see_confidential = can_see_confidential
-    locked.is_active = is_active
-    locked.save(update_fields=["role", "department", "can_see_confidential", "is_active"])
+    member.role = role
+    member.department = department
+    member.can_see_confidential = can_see_confidential
+    member.is_active = is_active
+    member.save(update_fields=["role", "department", "can_see_confidential", "is_active"])
     _audit_member(
-        request=request, actor=actor, organisation=organisation, user=locked.user, role=role,
+        request=request, actor=actor, organisation=organisation, user=member.user, role=role,
         active=is_active, department=department.key if department else "", **details,
     )  # fmt: skip
-    return locked
+    return member
