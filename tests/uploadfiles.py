@@ -288,3 +288,73 @@ def pdf_with_text(text: str = "OneStop harmless form") -> bytes:
     page.obj.Resources = Dictionary(Font=Dictionary(F1=font))
     page.obj.Contents = pdf.make_stream(b"BT /F1 12 Tf 10 100 Td (" + text.encode() + b") Tj ET")
     return _saved(pdf)
+
+
+# -- images carrying text in comment and application segments ---------------------------------
+MARKER = b"onestop-secret-marker"
+
+
+def _jpeg_segment(marker: int, payload: bytes) -> bytes:
+    return bytes([0xFF, marker]) + struct.pack(">H", len(payload) + 2) + payload
+
+
+def jpeg_with_segments() -> bytes:
+    """A JPEG with the marker in a comment (COM), XMP (APP1), an ICC profile (APP2),
+    Photoshop data (APP13) and a vendor segment (APP15)."""
+    plain = jpeg_bytes()
+    segments = (
+        _jpeg_segment(0xFE, b"comment " + MARKER)
+        + _jpeg_segment(0xE1, b"http://ns.adobe.com/xap/1.0/\x00<x:xmpmeta>" + MARKER + b"</x>")
+        + _jpeg_segment(0xE2, b"ICC_PROFILE\x00\x01\x01" + b"\x00" * 128 + MARKER)
+        + _jpeg_segment(0xED, b"Photoshop 3.0\x00" + MARKER)
+        + _jpeg_segment(0xEF, MARKER)
+    )
+    return plain[:2] + segments + plain[2:]
+
+
+def png_with_chunks(*, alpha: bool) -> bytes:
+    """A PNG with the marker in tEXt, zTXt (compressed), iTXt and eXIf chunks."""
+    plain = png_bytes(alpha=alpha)
+    exif = Image.Exif()
+    exif[0x010E] = MARKER.decode()  # image description
+    chunks = (
+        _chunk(b"tEXt", b"Comment\x00" + MARKER)
+        + _chunk(b"zTXt", b"Secret\x00\x00" + zlib.compress(MARKER))
+        + _chunk(b"iTXt", b"XML:com.adobe.xmp\x00\x00\x00\x00\x00" + MARKER)
+        + _chunk(b"eXIf", exif.tobytes())
+    )
+    end = plain.rindex(b"IEND") - 4  # before the IEND chunk's length
+    return plain[:end] + chunks + plain[end:]
+
+
+def webp_with_metadata(*, alpha: bool) -> bytes:
+    """A WebP with the marker in its EXIF, XMP and ICC chunks."""
+    exif = Image.Exif()
+    exif[0x010E] = MARKER.decode()
+    image = Image.new(
+        "RGBA" if alpha else "RGB", (40, 40), (10, 120, 200, 200)[: 4 if alpha else 3]
+    )
+    out = io.BytesIO()
+    image.save(
+        out, "WEBP", exif=exif.tobytes(), xmp=b"<x:xmpmeta>" + MARKER + b"</x:xmpmeta>",
+        icc_profile=b"\x00" * 128 + MARKER,
+    )  # fmt: skip
+    return out.getvalue()
+
+
+def png_chunk_types(content: bytes) -> list[bytes]:
+    types, position = [], 8
+    while position < len(content):
+        (length,) = struct.unpack(">I", content[position : position + 4])
+        types.append(content[position + 4 : position + 8])
+        position += 12 + length
+    return types
+
+
+def webp_chunk_types(content: bytes) -> list[bytes]:
+    types, position = [], 12
+    while position < len(content):
+        (length,) = struct.unpack("<I", content[position + 4 : position + 8])
+        types.append(content[position : position + 4])
+        position += 8 + length + length % 2
+    return types
