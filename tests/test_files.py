@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import errno
 import io
+import os
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -14,15 +16,16 @@ import pytest
 from django.conf import settings
 from django.core.files.base import File
 from django.core.files.storage import FileSystemStorage
+from django.core.management import call_command
 from django.db import OperationalError, connection
 from django.test import Client
 
 from onestop.cases import services
 from onestop.cases.models import Attachment, Case
 from onestop.organisations.models import Organisation
-from tests.backoffice_helpers import PNG, sign_in
+from tests.backoffice_helpers import PNG, id_card_file, sign_in
 from tests.conftest import Staff
-from tests.factories import request_type, valid_national_id
+from tests.factories import make_case, request_type, valid_national_id
 from tests.uploadfiles import jpeg_bytes, png_bytes, upload
 from tests.wizard import (
     confirm,
@@ -276,3 +279,48 @@ def test_a_database_outage_at_the_confirm_step_shows_a_503_page_and_keeps_the_en
     assert 'href="/wangchao/request/review/"' in response.content.decode()
     assert Case.objects.count() == 0
     assert confirm(client, org_a)["Location"] == url(org_a, "done")
+
+
+# -- the daily sweep ----------------------------------------------------------------------------
+def _file(relative: str, *, hours_old: float) -> Path:
+    path = Path(settings.MEDIA_ROOT, relative)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"\xff\xd8\xff an ID-card photo")
+    when = time.time() - hours_old * 3600
+    os.utime(path, (when, when))
+    return path
+
+
+def test_the_sweep_removes_unreferenced_and_expired_files_and_nothing_else(
+    org_a: Organisation,
+) -> None:
+    case = make_case(org_a, files=(id_card_file(),))
+    kept = Path(case.attachments.get().file.path)
+    os.utime(kept, (time.time() - 3 * 86400,) * 2)  # old, but a request refers to it
+    orphan = _file(f"cases/{org_a.pk}/orphan.jpg", hours_old=3)
+    loose = _file("cases/loose.jpg", hours_old=3)
+    nested = _file(f"cases/{org_a.pk}/old/deeper.pdf", hours_old=3)
+    being_written = _file(f"cases/{org_a.pk}/being-written.jpg", hours_old=0.1)
+    expired_staged = _file("eservice-staging/sweep-test/old.jpg", hours_old=24 * 3)
+    current_staged = _file("eservice-staging/sweep-test/today.jpg", hours_old=1)
+
+    out = io.StringIO()
+    call_command("files_sweep", stdout=out)
+
+    assert not orphan.exists() and not loose.exists() and not nested.exists()
+    assert not expired_staged.exists()
+    assert kept.exists() and being_written.exists() and current_staged.exists()
+    assert f"deleted cases/{org_a.pk}/orphan.jpg" in out.getvalue()
+    out = io.StringIO()
+    call_command("files_sweep", stdout=out)  # again: nothing more to do
+    assert "0 unreferenced request file(s), 0 expired staged file(s) deleted" in out.getvalue()
+    assert kept.exists() and being_written.exists() and current_staged.exists()
+
+
+def test_a_request_filed_while_the_sweep_runs_keeps_its_files(org_a: Organisation) -> None:
+    """The sweep reads the names before the request commits: the grace period saves them."""
+    case = make_case(org_a, files=(id_card_file(),))
+    path = Path(case.attachments.get().file.path)
+    Attachment.objects.filter(case=case).delete()  # as the sweep saw it: no row yet
+    call_command("files_sweep", stdout=io.StringIO())
+    assert path.exists()
