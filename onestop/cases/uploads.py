@@ -1,13 +1,16 @@
 """Checking a file a citizen (or officer) uploads, before it is kept anywhere.
 
-Use it like this, for every uploaded file, then hand the result to `case_submit` or
-`attachment_add`:
+Forms use it like this, for each file field (one file or several), then hand the result to
+`case_submit` or `attachment_add`:
 
-    from onestop.cases.uploads import validate_upload
-    try:
-        new_file = validate_upload(request.FILES["photo"], kind=AttachmentKind.DOCUMENT)
-    except ValidationError as error:
-        form.add_error("photo", error)   # the message is in Thai and says what to do
+    from onestop.cases import uploads
+
+    def clean_documents(self) -> tuple[NewFile, ...]:
+        # at most MAX_FILES; each refusal names its file, in Thai, and says what to do
+        files = self.cleaned_data["documents"]
+        return uploads.validate_uploads(files, kind=AttachmentKind.DOCUMENT)
+
+`validate_upload` checks one file (what `validate_uploads` runs for each).
 
 What it guarantees about the returned `NewFile`:
 - the type is decided by the content (JPEG, PNG, WebP or PDF), never by the name or by the
@@ -35,6 +38,7 @@ import logging
 import subprocess
 import sys
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -129,6 +133,50 @@ def validate_upload(uploaded_file: File[bytes], *, kind: AttachmentKind) -> NewF
     data, content_type = _reencode_image(content, content_type, kind)
     return NewFile(data, _with_extension(name, _EXTENSIONS[content_type]), content_type,
                    _EXTENSIONS[content_type], kind)  # fmt: skip
+
+
+def validate_uploads(
+    uploaded: File[bytes] | Sequence[File[bytes]] | None,
+    *,
+    kind: AttachmentKind,
+    already: int = 0,
+    limit: int = MAX_FILES,
+) -> tuple[NewFile, ...]:
+    """The one check of a form field's files (citizens' wizard and tracking pages, staff forms):
+    none, one or several uploads, each through `validate_upload`. Returns the `NewFile`s, or
+    raises one ValidationError listing every refused file by its name.
+
+    1. Refuse more than `limit` files together with the `already` attached.
+    2. Check each file; collect the refusals as "file “name”: what to do"."""
+    if uploaded is None:
+        files: list[File[bytes]] = []
+    elif isinstance(uploaded, File):
+        files = [uploaded]
+    else:
+        files = list(uploaded)
+    if already + len(files) > limit:
+        message = (
+            _("แนบเอกสารได้ไม่เกิน %(limit)s ไฟล์ (แนบไว้แล้ว %(already)s ไฟล์) กรุณาเลือกเฉพาะไฟล์ที่จำเป็น")
+            if already
+            else _("แนบเอกสารได้ไม่เกิน %(limit)s ไฟล์ กรุณาเลือกเฉพาะไฟล์ที่จำเป็น")
+        )
+        raise _refuse(message % {"limit": limit, "already": already}, "too_many")
+    checked, errors = [], []
+    for item in files:
+        try:
+            checked.append(validate_upload(item, kind=kind))
+        except ValidationError as error:
+            name = sanitise_filename(getattr(item, "name", None) or "")
+            errors.append(
+                _refuse(
+                    _("ไฟล์ “%(name)s”: %(problem)s")
+                    % {"name": name, "problem": " ".join(error.messages)},
+                    error.code or "invalid",
+                )
+            )
+    if errors:
+        raise ValidationError(errors)
+    return tuple(checked)
 
 
 def _too_big() -> ValidationError:
