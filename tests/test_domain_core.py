@@ -15,7 +15,7 @@ from django.test import Client
 
 from onestop.backoffice.actions import ACTIONS, staff_case_perform
 from onestop.backoffice.permissions import Action, staff_access
-from onestop.cases.models import Case, CaseEvent
+from onestop.cases.models import AttachmentKind, Case, CaseEvent
 from onestop.cases.services import By, case_assign, case_transition
 from onestop.cases.workflow import MOVES, Actor, Move, Status, allowed_moves
 from onestop.core.errors import DomainError
@@ -60,7 +60,7 @@ def _data(org: Organisation, staff: Staff, action: Action, case: Case) -> dict[s
         from onestop.cases.uploads import validate_upload  # noqa: PLC0415
 
         upload = SimpleUploadedFile("after.png", PNG, content_type="image/png")
-        data |= {"photo": validate_upload(upload, kind="result"), "is_public": True}
+        data |= {"photo": validate_upload(upload, kind=AttachmentKind.RESULT), "is_public": True}
     return data
 
 
