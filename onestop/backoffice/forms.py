@@ -199,10 +199,8 @@ class ResultPhotoForm(CaseActionForm):
     field_order = ["photo", "is_public", "internal_note", "version"]
 
     def clean_photo(self) -> NewFile:
-        new_file = checked_upload(self.cleaned_data["photo"], kind=AttachmentKind.RESULT)
-        if not new_file.content_type.startswith("image/"):
-            raise forms.ValidationError(_("กรุณาเลือกไฟล์ภาพ JPG หรือ PNG"), code="not_image")
-        return new_file
+        (photo,) = uploads.validate_uploads(self.cleaned_data["photo"], kind=AttachmentKind.RESULT)
+        return photo  # a result photo is refused unless it is an image
 
 
 class DuplicateForm(CaseActionForm):
@@ -215,12 +213,6 @@ class DuplicateForm(CaseActionForm):
 
 def _member_label(user: User) -> str:
     return user.get_full_name() or user.get_username()
-
-
-def checked_upload(upload: Any, *, kind: AttachmentKind) -> NewFile:
-    """The wizard's checks (`cases.uploads.validate_upload`): type from the content, images
-    re-encoded without EXIF, bombs and active PDFs refused, the same size limit."""
-    return uploads.validate_upload(upload, kind=kind)
 
 
 class CounterEntryForm(StaffForm):
@@ -277,13 +269,15 @@ class CounterEntryForm(StaffForm):
     def clean_phone(self) -> str:
         return normalise_mobile(self.cleaned_data["phone"])
 
-    def clean_document(self) -> NewFile | None:
-        upload = self.cleaned_data.get("document")
-        return checked_upload(upload, kind=AttachmentKind.DOCUMENT) if upload else None
+    def clean_document(self) -> tuple[NewFile, ...]:
+        return uploads.validate_uploads(
+            self.cleaned_data.get("document"), kind=AttachmentKind.DOCUMENT
+        )
 
-    def clean_id_card(self) -> NewFile | None:
-        upload = self.cleaned_data.get("id_card")
-        return checked_upload(upload, kind=AttachmentKind.ID_CARD) if upload else None
+    def clean_id_card(self) -> tuple[NewFile, ...]:
+        return uploads.validate_uploads(
+            self.cleaned_data.get("id_card"), kind=AttachmentKind.ID_CARD
+        )
 
     def requester(self) -> Requester:
         data = self.cleaned_data
@@ -301,7 +295,7 @@ class CounterEntryForm(StaffForm):
         )  # fmt: skip
 
     def new_files(self) -> tuple[NewFile, ...]:
-        return tuple(f for f in (self.cleaned_data["document"], self.cleaned_data["id_card"]) if f)
+        return (*self.cleaned_data["document"], *self.cleaned_data["id_card"])
 
 
 class BulkForm(StaffForm):
