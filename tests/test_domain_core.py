@@ -246,31 +246,6 @@ def test_no_code_outside_cases_services_changes_a_request() -> None:
     assert offenders == []
 
 
-_LAYERS = ["core", "organisations", "catalog", "cases", "documents", "notifications",
-           "portal", "tracking", "eservice", "accounts", "backoffice"]  # fmt: skip
-# What each app may import besides the apps below it in the list (same level: none).
-_ALLOWED_UP: dict[str, set[str]] = {"core": {"organisations"}}  # the audit log names the tenant
-
-
-def test_apps_depend_downwards_only() -> None:
-    rank = {name: i for i, name in enumerate(_LAYERS)}
-    rank |= {"documents": 4, "notifications": 4, "portal": 5, "tracking": 5, "eservice": 5,
-             "accounts": 5, "backoffice": 6}  # fmt: skip
-    offenders = []
-    for path in _python_files():
-        app = path.relative_to(ROOT / "onestop").parts[0]
-        if app not in rank:
-            continue
-        for node in ast.walk(ast.parse(path.read_text(), str(path))):
-            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("onestop."):
-                target = (node.module or "").split(".")[1]
-                if target == app or target not in rank:
-                    continue
-                if rank[target] >= rank[app] and target not in _ALLOWED_UP.get(app, set()):
-                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} → {node.module}")
-    assert offenders == []
-
-
 def test_listeners_hear_every_change_inside_its_transaction(
     org_a: Organisation, staff_a: Staff
 ) -> None:
