@@ -7,8 +7,9 @@ import re
 import time
 from typing import Any
 
+from axes.models import AccessAttempt
 from django.contrib.auth.models import User
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -254,3 +255,32 @@ def test_an_administrator_of_one_organisation_uses_the_code_in_every_organisatio
     response = client.get(f"/staff/{org_b.slug}/")
     assert response.status_code == 302
     assert response["Location"].startswith("/staff/2fa/")
+
+
+@override_settings(ONESTOP_TRUSTED_PROXY_COUNT=1)
+def test_behind_a_proxy_one_attacker_locks_only_their_address_and_the_attacked_account(
+    staff_a: Staff,
+) -> None:
+    proxy = "10.0.0.2"  # every request arrives from our reverse proxy
+    attacker = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.66")
+    for _attempt in range(5):
+        attacker.post(LOGIN, {"username": "a-counter", "password": "wrong"})
+    assert attacker.post(LOGIN, {"username": "a-counter", "password": PASSWORD}).status_code == 429
+    # The attacker's address is locked for every account...
+    assert attacker.post(LOGIN, {"username": "a-officer", "password": PASSWORD}).status_code == 429
+    # ...and the attacked account from every address; another member elsewhere signs in.
+    colleague = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert colleague.post(LOGIN, {"username": "a-counter", "password": PASSWORD}).status_code == 429
+    assert colleague.post(LOGIN, {"username": "a-officer", "password": PASSWORD}).status_code == 302
+
+
+def test_an_ipv4_client_on_a_dual_stack_socket_is_locked_as_its_ipv4_address(
+    staff_a: Staff,
+) -> None:
+    mapped = Client(REMOTE_ADDR="::ffff:203.0.113.66")
+    for _attempt in range(5):
+        mapped.post(LOGIN, {"username": "a-counter", "password": "wrong"})
+    assert AccessAttempt.objects.get().ip_address == "203.0.113.66"
+    # A neighbour in the same IPv6 /64 as the mapped form is not locked with it.
+    neighbour = Client(REMOTE_ADDR="::ffff:203.0.113.67")
+    assert neighbour.post(LOGIN, {"username": "a-officer", "password": PASSWORD}).status_code == 302
