@@ -8,6 +8,7 @@ import shutil
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 
 from onestop.organisations.models import Organisation, Role
@@ -27,6 +28,15 @@ def require_tool(name: str) -> str:
             pytest.fail(message)
         pytest.skip(message)
     return path
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only(request: pytest.FixtureRequest) -> None:
+    """Tests marked `postgres_only` (row locks under real concurrency) run on PostgreSQL only."""
+    if request.node.get_closest_marker("postgres_only") is None:
+        return
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("needs PostgreSQL (make test-postgres)")
 
 
 @dataclass
