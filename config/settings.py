@@ -61,6 +61,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # NUL characters, body size and unreadable forms are refused before the session is read
+    # and before CSRF reads the body (onestop.core.ingress).
+    "onestop.core.ingress.IngressMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -217,7 +220,13 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Request bodies (onestop.core.ingress): anonymous visitors may send this much, except to the
+# views that receive files (the wizard's documents: 5 documents and the ID-card photo of 10 MB
+# each, plus the form) and signed-in staff, who may send ONESTOP_MAX_UPLOAD_MB.
+ONESTOP_MAX_REQUEST_KB = env_int("ONESTOP_MAX_REQUEST_KB", 1024)
+ONESTOP_MAX_UPLOAD_MB = env_int("ONESTOP_MAX_UPLOAD_MB", 61)
+# Form fields other than files, held in memory: never more than a whole anonymous request.
+DATA_UPLOAD_MAX_MEMORY_SIZE = ONESTOP_MAX_REQUEST_KB * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 LOGGING = {

@@ -33,6 +33,7 @@ from onestop.cases import numbering
 from onestop.cases.models import Case
 from onestop.cases.workflow import Status
 from onestop.core.errors import DomainError
+from onestop.core.ingress import accepts_uploads
 from onestop.core.net import client_ip
 from onestop.documents.http import request_document_response
 from onestop.organisations.models import Organisation
@@ -304,6 +305,7 @@ def cancel(request: HttpRequest, organisation: Organisation, case: Case) -> Http
     )  # fmt: skip
 
 
+@accepts_uploads
 @never_cache
 @require_POST
 @_needs_verified_case()
