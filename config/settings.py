@@ -262,6 +262,8 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
     "onestop.accounts.middleware.IdleTimeoutMiddleware",
 )
+# First in the list, so that its header is on every staff response, whoever answered.
+MIDDLEWARE.insert(0, "onestop.accounts.middleware.StaffNoStoreMiddleware")
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/staff/"
 # Signed out after this many minutes without a request.
