@@ -186,7 +186,20 @@ STORAGES: dict[str, dict[str, Any]] = {
     },
 }
 
-_mailer, _sender = parse_email_url(env_str("EMAIL_URL", "console://"))
+_EMAIL_URL = env_str("EMAIL_URL", "console://")
+# Password-reset links and staff notifications printed to a log nobody reads would be lost in
+# silence (and personal data would be written to the log): production needs a real mailer.
+if (
+    not DEBUG
+    and _EMAIL_URL.startswith("console:")
+    and not env_bool("ONESTOP_ALLOW_CONSOLE_EMAIL", default=False)
+):
+    raise ImproperlyConfigured(
+        "EMAIL_URL is console:// (the default when unset): e-mails would only be printed. "
+        "Set EMAIL_URL=smtp://… (see README), or ONESTOP_ALLOW_CONSOLE_EMAIL=1 if that is "
+        "really intended."
+    )
+_mailer, _sender = parse_email_url(_EMAIL_URL)
 MAILERS = {"default": _mailer}
 DEFAULT_FROM_EMAIL = _sender or "OneStop <no-reply@localhost>"
 
