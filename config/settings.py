@@ -284,6 +284,11 @@ ONESTOP_STAFF_IDLE_MINUTES = env_int("ONESTOP_STAFF_IDLE_MINUTES", 30)
 AXES_LOCKOUT_CALLABLE = "onestop.accounts.views.locked_out"
 OTP_TOTP_ISSUER = "OneStop"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2  # a reset link works for two hours
+# Password-reset requests allowed per e-mail address typed and per client address in a window,
+# then a lock for the same time (onestop.accounts.throttle).
+ONESTOP_PASSWORD_RESET_ACCOUNT_LIMIT = env_int("ONESTOP_PASSWORD_RESET_ACCOUNT_LIMIT", 3)
+ONESTOP_PASSWORD_RESET_IP_LIMIT = env_int("ONESTOP_PASSWORD_RESET_IP_LIMIT", 10)
+ONESTOP_PASSWORD_RESET_WINDOW_MINUTES = env_int("ONESTOP_PASSWORD_RESET_WINDOW_MINUTES", 60)
 # Working days within which a new request must get its first reply (ITA expects 15 for
 # complaints); never later than the type's own completion target.
 ONESTOP_FIRST_RESPONSE_DAYS = env_int("ONESTOP_FIRST_RESPONSE_DAYS", 15)
