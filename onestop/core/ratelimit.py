@@ -55,22 +55,6 @@ class Attempt:
     reached: tuple[str, ...] = ()
 
 
-def locked_until(
-    model: type[RateCounter], limits: Sequence[Limit], *, now: dt.datetime | None = None
-) -> dt.datetime | None:
-    """When the latest lock on these keys ends, or None if none is locked."""
-    now = now or timezone.now()
-    rows = model._default_manager.filter
-    ends = [
-        row.locked_until
-        for limit in limits
-        if (row := rows(scope=limit.scope, key=limit.key).first()) is not None
-        and row.locked_until is not None
-        and row.locked_until > now
-    ]
-    return max(ends) if ends else None
-
-
 def _locked_rows(
     model: type[RateCounter], limits: Sequence[Limit], now: dt.datetime
 ) -> list[tuple[RateCounter, Limit]]:

@@ -57,11 +57,6 @@ class Subject:
         return limits
 
 
-def locked_until(subject: Subject, *, now: dt.datetime | None = None) -> dt.datetime | None:
-    """When the latest lock on the number or the address ends, or None if neither is locked."""
-    return ratelimit.locked_until(TrackingThrottle, subject.limits(), now=now)
-
-
 def attempt(subject: Subject, *, now: dt.datetime | None = None) -> ratelimit.Attempt:
     """Count one attempt for the number and the address before the digits are compared (refused,
     and not counted, while either is locked)."""
