@@ -24,7 +24,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from onestop.cases.files import StorageFull
@@ -36,6 +35,7 @@ from onestop.catalog.models import LocationRule, RequestType
 from onestop.catalog.selectors import catalogue_for_citizens, request_type_get
 from onestop.core import addresses, crypto, links
 from onestop.core.errors import DomainError
+from onestop.core.ingress import accepts_uploads
 from onestop.core.masking import mask_national_id, mask_phone
 from onestop.documents.http import request_document_response
 from onestop.eservice.forms import TITLES, ConfirmForm, DetailsForm, DocumentsForm, PlaceForm
@@ -282,20 +282,16 @@ def address_lookup(request: HttpRequest, slug: str) -> JsonResponse:
 
 
 # -- step 3 ------------------------------------------------------------------------------------
+@accepts_uploads  # the body may hold every file; its size is checked before it is read
 @never_cache
-@csrf_exempt  # only so that an oversized post is refused before the body is read; see below
 @require_http_methods(["GET", "POST"])
 def documents(request: HttpRequest, slug: str) -> HttpResponse:
-    """Step 3. CSRF middleware would read (and store) the whole body to find its token, so the
-    size is checked first; every post that is acted on goes through `csrf_protect`."""
-    too_large = request.method == "POST" and _upload_too_large(request)
-    if too_large:
-        return _documents(request, slug, too_large=True)  # the body is never read
-    return csrf_protect(_documents)(request, slug)
+    """Step 3. An oversized post never gets here (onestop.core.ingress answers 413)."""
+    return _documents(request, slug)
 
 
 @_kept_on_outage("documents")
-def _documents(request: HttpRequest, slug: str, *, too_large: bool = False) -> HttpResponse:
+def _documents(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = organisation_get_public(slug=slug)
     wizard = Wizard(request.session, slug)
     if (response := _go_to_missing(request, organisation, wizard, "documents")) is not None:
@@ -304,12 +300,7 @@ def _documents(request: HttpRequest, slug: str, *, too_large: bool = False) -> H
     assert request_type is not None
     already = sum(1 for f in wizard.files if not f.is_id_card)
     form = DocumentsForm(documents_already=already)
-    if too_large:
-        form = DocumentsForm({}, {}, documents_already=already)
-        form.is_valid()
-        form.add_error(None, _("ไฟล์ที่ส่งมารวมกันใหญ่เกินไป กรุณาแนบทีละไฟล์ ไฟล์ละไม่เกิน %(mb)s MB")
-                       % {"mb": MAX_FILE_BYTES // (1024 * 1024)})  # fmt: skip
-    elif request.method == "POST":
+    if request.method == "POST":
         if remove := request.POST.get("remove"):
             wizard.remove_file(remove)
             messages.info(request, _("ลบไฟล์แล้ว"))
@@ -337,15 +328,6 @@ def _documents(request: HttpRequest, slug: str, *, too_large: bool = False) -> H
         room_left=max(0, MAX_FILES - already),
     )  # fmt: skip
     return render(request, "eservice/documents.html", context)
-
-
-def _upload_too_large(request: HttpRequest) -> bool:
-    """Refuse a body larger than every allowed file together, before Django reads any of it."""
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return True
-    return length > (MAX_FILES + 1) * MAX_FILE_BYTES + 1024 * 1024
 
 
 @never_cache
