@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from onestop.cases.models import AttachmentKind
-from onestop.cases.services import NewFile, Place
+from onestop.cases.services import NewFile, Place, Requester
 from onestop.cases.uploads import ACCEPT_DOCUMENT, ACCEPT_IMAGE, validate_uploads
 from onestop.catalog.models import Category, LocationRule, RequestType
 from onestop.core import addresses
@@ -133,6 +133,15 @@ class DetailsForm(CitizenForm):
 
     def clean_phone(self) -> str:
         return normalise_mobile(self.cleaned_data["phone"])
+
+    def requester(self) -> Requester:
+        """Who asks, from the cleaned data (ID digits and E.164 phone already normalised)."""
+        data = self.cleaned_data
+        return Requester(
+            title=data["title"].strip(), first_name=data["first_name"].strip(),
+            last_name=data["last_name"].strip(), national_id=data["national_id"],
+            phone=data["phone"], email=data["email"].strip().lower(),
+        )  # fmt: skip
 
 
 def _optional(label: _StrOrPromise, max_length: int, **attrs: str) -> forms.CharField:
