@@ -43,7 +43,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_tasks_db",
-    "formtools",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
