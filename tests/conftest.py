@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import translation
 
 from onestop.organisations.models import Organisation, Role
 from onestop.organisations.services import staff_create
@@ -19,6 +21,14 @@ from tests.factories import make_organisation
 
 STRICT = os.environ.get("ONESTOP_STRICT") == "1"
 PASSWORD = "correct-horse-battery-2569"
+
+
+@pytest.fixture(autouse=True)
+def _language_of_each_test_is_its_own() -> Iterator[None]:
+    """A request in English leaves English active in the thread (LocaleMiddleware does not put
+    it back); the next test starts in the default language, whatever ran before it."""
+    yield
+    translation.deactivate()
 
 
 def require_tool(name: str) -> str:

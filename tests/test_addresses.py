@@ -3,8 +3,6 @@ and documents that show a place (the wizard's review, the request PDF, the staff
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from django.test import Client
 from django.utils import translation
@@ -25,14 +23,6 @@ BANGKOK_TYPED = Place(
     subdistrict="แขวงพระโขนงเหนือ", district="เขตวัฒนา", province="กทม.", postcode="10110",
 )  # fmt: skip
 BANGKOK_LINE = "บ้านเลขที่ 99/1 ซอยสุขุมวิท 71 ถนนสุขุมวิท แขวงพระโขนงเหนือ เขตวัฒนา กรุงเทพมหานคร 10110"
-
-
-@pytest.fixture(autouse=True)
-def _thai() -> Iterator[None]:
-    """The line follows the active language; a request made by an earlier test may have left
-    English active in this thread."""
-    with translation.override("th"):
-        yield
 
 
 def _case_at(organisation: Organisation, place: Place) -> Case:
