@@ -11,6 +11,7 @@ from django import forms
 from django.test import Client
 
 from onestop.backoffice import forms as backoffice_forms
+from onestop.backoffice import staff_forms
 from onestop.cases.models import Case
 from onestop.core.errors import DomainError
 from onestop.core.forms import OneStopForm
@@ -33,7 +34,7 @@ def _summary(page: str) -> str:
 
 # -- one base class ------------------------------------------------------------------------------
 def test_the_citizens_and_the_staffs_forms_derive_from_one_base() -> None:
-    for module in (eservice_forms, tracking_forms, backoffice_forms):
+    for module in (eservice_forms, tracking_forms, backoffice_forms, staff_forms):
         declared = [
             cls for _name, cls in inspect.getmembers(module, inspect.isclass)
             if issubclass(cls, forms.Form) and cls.__module__ == module.__name__
@@ -57,6 +58,11 @@ def test_there_is_one_error_summary_template() -> None:
     found = [p.relative_to(ROOT).as_posix() for p in ROOT.glob("**/templates/**/*error_summary*")
              if ".venv" not in p.parts]  # fmt: skip
     assert found == ["templates/includes/error_summary.html"]
+    by_hand = [
+        p.relative_to(ROOT).as_posix() for p in ROOT.glob("**/templates/**/*.html")
+        if ".venv" not in p.parts and 'class="error-summary"' in p.read_text(encoding="utf-8")
+    ]  # fmt: skip
+    assert by_hand == ["templates/includes/error_summary.html"]
 
 
 @pytest.mark.django_db
