@@ -30,6 +30,7 @@ EVIDENCE = {
     "polib": "import polib",
     "pillow": "from PIL",
     "pypdfium2": "import pypdfium2",
+    "pikepdf": "import pikepdf",
     "pytest": "import pytest",
     "pytest-django": "DJANGO_SETTINGS_MODULE",
     "playwright": "playwright",
