@@ -319,7 +319,7 @@ class CitizenPage:
 # fmt: off
 CITIZEN_PAGES = [
     # name                                     what grows  budget  shown
-    pytest.param(CitizenPage(organisations,     FEW, MANY, 4),        id="home"),              # 2
+    pytest.param(CitizenPage(organisations,     1,   10,   4),        id="home"),              # 2
     pytest.param(CitizenPage(organisation_page, FEW, MANY, 3, False), id="organisation"),      # 1
     pytest.param(CitizenPage(oss_page,          FEW, MANY, 5, False), id="oss-centre"),        # 3
     pytest.param(CitizenPage(details_step,      FEW, MANY, 5),        id="wizard-details"),    # 3
