@@ -36,6 +36,17 @@ class ReplyTemplateForm(StaffForm):
         status_field.choices = [("", _("ทุกสถานะ")), *Status.choices]
 
 
+def _departments(
+    field: forms.Field, access: StaffAccess, departments: list[Department] | None
+) -> None:
+    """The organisation's active divisions for `field`. A page that draws one form per row
+    reads them once and passes `departments`, so every row's select costs no query."""
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = Department.objects.filter(organisation=access.organisation, is_active=True)
+    if departments is not None:
+        field.choices = [("", field.empty_label or ""), *((d.pk, d.name) for d in departments)]
+
+
 class MemberForm(StaffForm):
     role = forms.ChoiceField(label=_("บทบาท"), choices=Role.choices)
     department = forms.ModelChoiceField(
@@ -44,11 +55,12 @@ class MemberForm(StaffForm):
     )  # fmt: skip
     can_see_confidential = forms.BooleanField(label=_("เห็นเรื่องร้องเรียนที่เป็นความลับ"), required=False)
 
-    def __init__(self, *args: Any, access: StaffAccess, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, access: StaffAccess, departments: list[Department] | None = None,
+        **kwargs: Any,
+    ) -> None:  # fmt: skip
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Department.objects.filter(  # type: ignore[attr-defined]
-            organisation=access.organisation, is_active=True
-        )
+        _departments(self.fields["department"], access, departments)
 
 
 class MemberAddForm(MemberForm):
@@ -80,8 +92,9 @@ class RequestTypeForm(StaffForm):
     location = forms.ChoiceField(label=_("สถานที่"), choices=LocationRule.choices)
     id_card_required = forms.BooleanField(label=_("ต้องแนบรูปบัตรประชาชน"), required=False)
 
-    def __init__(self, *args: Any, access: StaffAccess, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, access: StaffAccess, departments: list[Department] | None = None,
+        **kwargs: Any,
+    ) -> None:  # fmt: skip
         super().__init__(*args, **kwargs)
-        self.fields["default_department"].queryset = Department.objects.filter(  # type: ignore[attr-defined]
-            organisation=access.organisation, is_active=True
-        )
+        _departments(self.fields["default_department"], access, departments)

@@ -15,7 +15,7 @@ from onestop.backoffice.models import ReplyTemplate
 from onestop.backoffice.permissions import StaffAccess
 from onestop.catalog.models import RequestType
 from onestop.core.models import AuditAction, AuditLog
-from onestop.organisations.models import Invitation, Membership
+from onestop.organisations.models import Department, Invitation, Membership
 from onestop.organisations.services import CONFIDENTIAL_GRANTED, CONFIDENTIAL_REVOKED
 
 
@@ -107,3 +107,8 @@ def confidential_grants_for_admin(
         )
         for entry in entries
     ]
+
+
+def departments_active(*, access: StaffAccess) -> list[Department]:
+    """The organisation's active divisions, in their order (for the rows of a settings page)."""
+    return list(Department.objects.filter(organisation=access.organisation, is_active=True))

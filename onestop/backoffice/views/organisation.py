@@ -146,9 +146,10 @@ def members(request: HttpRequest, access: StaffAccess) -> HttpResponse:
                 % {"name": added.user.get_username()},
             )
             return redirect("backoffice:members", org_slug=access.organisation.slug)
+    departments = staff_selectors.departments_active(access=access)  # read once for every row
     rows = [
         (m, MemberEditForm(
-            prefix=f"m{m.pk}", access=access,
+            prefix=f"m{m.pk}", access=access, departments=departments,
             initial={"role": m.role, "department": m.department_id,
                      "can_see_confidential": m.can_see_confidential, "is_active": m.is_active},
         ))
@@ -206,6 +207,7 @@ def catalogue(request: HttpRequest, access: StaffAccess) -> HttpResponse:
     """The organisation's request types (administrators): open or close each, rename it, set
     its division, completion target, location and ID-card requirements."""
     types = list(staff_selectors.catalogue_for_admin(access=access))
+    departments = staff_selectors.departments_active(access=access)  # read once for every row
     bound_pk = request.POST.get("type", "") if request.method == "POST" else ""
     rows = []
     for request_type in types:
@@ -228,8 +230,9 @@ def catalogue(request: HttpRequest, access: StaffAccess) -> HttpResponse:
                     return redirect("backoffice:catalogue", org_slug=access.organisation.slug)
         else:
             form = RequestTypeForm(
-                prefix=prefix, access=access, initial=_type_initial(request_type)
-            )
+                prefix=prefix, access=access, initial=_type_initial(request_type),
+                departments=departments,
+            )  # fmt: skip
         rows.append((request_type, form, bound_pk == str(request_type.pk)))
     if bound_pk and not any(open_ for _t, _f, open_ in rows):
         raise Http404
