@@ -10,8 +10,8 @@ import pytest
 from django import forms
 from django.test import Client
 
+from onestop.backoffice import case_forms, settings_forms
 from onestop.backoffice import forms as backoffice_forms
-from onestop.backoffice import staff_forms
 from onestop.cases.models import Case
 from onestop.core.errors import DomainError
 from onestop.core.forms import OneStopForm
@@ -34,7 +34,7 @@ def _summary(page: str) -> str:
 
 # -- one base class ------------------------------------------------------------------------------
 def test_the_citizens_and_the_staffs_forms_derive_from_one_base() -> None:
-    for module in (eservice_forms, tracking_forms, backoffice_forms, staff_forms):
+    for module in (eservice_forms, tracking_forms, backoffice_forms, case_forms, settings_forms):
         declared = [
             cls for _name, cls in inspect.getmembers(module, inspect.isclass)
             if issubclass(cls, forms.Form) and cls.__module__ == module.__name__

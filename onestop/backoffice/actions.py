@@ -18,7 +18,7 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from onestop.backoffice import forms, selectors
+from onestop.backoffice import case_forms, case_selectors
 from onestop.backoffice.permissions import Action, StaffAccess
 from onestop.cases import services
 from onestop.cases.models import Case
@@ -40,7 +40,7 @@ class StaffAction:
     label: StrPromise
     states: frozenset[Status]
     perform: Perform
-    form: type[forms.CaseActionForm] = forms.MessageActionForm
+    form: type[case_forms.CaseActionForm] = case_forms.MessageActionForm
     move: Move | None = None
     message_label: StrPromise | None = None  # the message to the citizen, if the form has one
     bulk_label: StrPromise | None = None  # offered in the inbox's bulk bar under this label
@@ -113,7 +113,7 @@ def _assign(
 ) -> Case:
     department: Department = data["department"]
     assignee: User | None = data.get("assignee")
-    if not selectors.assignment_choices(access=access).allow(department, assignee):
+    if not case_selectors.assignment_choices(access=access).allow(department, assignee):
         raise DomainError(_("คุณมอบหมายงานให้กอง/สำนักหรือเจ้าหน้าที่นี้ไม่ได้"), code="forbidden_department")
     return services.case_assign(
         case=case, department=department, assignee=assignee, by=_by(access, request),
@@ -143,7 +143,7 @@ def _duplicate(
 def original_for(access: StaffAccess, number: str) -> Case:
     """The earlier request a duplicate points at: one this member can see."""
     try:
-        return selectors.case_get_for_staff(
+        return case_selectors.case_get_for_staff(
             user=access.user, organisation=access.organisation, number=number, access=access
         )
     except Http404:
@@ -160,7 +160,7 @@ ACTIONS: dict[Action, StaffAction] = {
             bulk_label=L("รับเรื่อง"),
         ),
         StaffAction(
-            Action.ASSIGN, L("มอบหมายงาน"), OPEN_STATUSES, _assign, form=forms.AssignForm,
+            Action.ASSIGN, L("มอบหมายงาน"), OPEN_STATUSES, _assign, form=case_forms.AssignForm,
             bulk_label=L("มอบหมายงาน"),
         ),
         StaffAction(
@@ -178,7 +178,7 @@ ACTIONS: dict[Action, StaffAction] = {
         ),
         StaffAction(
             Action.FORWARD, L("ส่งต่อหน่วยงานอื่น"), MOVES[Move.FORWARD].sources, _forward,
-            form=forms.ForwardForm, move=Move.FORWARD, composes_message=True,
+            form=case_forms.ForwardForm, move=Move.FORWARD, composes_message=True,
             message_label=L("ข้อความเพิ่มเติมถึงผู้ยื่นคำร้อง (ถ้ามี)"),
             bulk_label=L("ส่งต่อหน่วยงานอื่น"),
         ),
@@ -197,11 +197,11 @@ ACTIONS: dict[Action, StaffAction] = {
         ),
         StaffAction(
             Action.DUPLICATE, L("รวมเป็นเรื่องซ้ำ"), MOVES[Move.REJECT].sources, _duplicate,
-            form=forms.DuplicateForm, bulk_label=L("รวมเป็นเรื่องซ้ำ"),
+            form=case_forms.DuplicateForm, bulk_label=L("รวมเป็นเรื่องซ้ำ"),
         ),
         StaffAction(
             Action.RESULT_PHOTO, L("แนบภาพผลการดำเนินงาน"), RESULT_PHOTO_STATUSES, _result_photo,
-            form=forms.ResultPhotoForm,
+            form=case_forms.ResultPhotoForm,
         ),
     )
 }  # fmt: skip
@@ -219,7 +219,7 @@ def bulk_actions(*, access: StaffAccess) -> list[StaffAction]:
 def action_form(
     action: Action, access: StaffAccess, *, data: Any = None, files: Any = None,
     initial: Any = None,
-) -> forms.CaseActionForm:  # fmt: skip
+) -> case_forms.CaseActionForm:  # fmt: skip
     """The form for `action`, bound to `data` (and `files`) when posted."""
     entry = ACTIONS[action]
     form = entry.form(data, files, initial=initial, prefix=str(action), access=access)

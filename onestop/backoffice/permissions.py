@@ -134,7 +134,7 @@ class StaffAccess:
     @property
     def assigns_within_department(self) -> bool:
         """Counter routes anywhere; a head assigns within the department, to its members
-        (`backoffice.selectors.assignment_choices` applies it to the case page and bulk bar)."""
+        (`case_selectors.assignment_choices` applies it to the case page and the bulk bar)."""
         return self.role == Role.HEAD
 
 

@@ -1,10 +1,12 @@
-"""Reads for the back office. Every function names the user and the organisation it reads for,
-and returns only what that member may see (department scope, confidential types)."""
+"""Reads of the inbox: the requests this member may see (department scope, confidential types)
+with tabs and counts, filters, Thai search, sort and keyset pages, and the export. Every
+function names the user and the organisation it reads for. One request's page reads through
+`case_selectors`, the organisation's settings through `settings_selectors`."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
@@ -13,18 +15,15 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from onestop.backoffice.models import ReplyTemplate
-from onestop.backoffice.permissions import Action, StaffAccess, staff_access
+from onestop.backoffice.permissions import StaffAccess, staff_access
 
-# The case page reads reply templates; they live with the other settings in `staff_selectors`.
-from onestop.backoffice.staff_selectors import reply_template_get as reply_template_get  # noqa: PLC0414 (re-export)
-from onestop.cases import numbering
-from onestop.cases.models import Attachment, Case, CaseEvent, RoutingRule
+# The case page reads reply templates; they live with the other settings in `settings_selectors`.
+from onestop.backoffice.settings_selectors import reply_template_get as reply_template_get  # noqa: PLC0414 (re-export)
+from onestop.cases.models import Case
 from onestop.cases.search import case_search
 from onestop.cases.workflow import CLOSED_STATUSES, OPEN_STATUSES, Status
 from onestop.catalog.models import RequestType
-from onestop.core.models import AuditLog
-from onestop.organisations.models import Department, Membership, Organisation, Role
+from onestop.organisations.models import Organisation, Role
 
 PAGE_SIZE = 50
 _FAR_FUTURE = dt.date(9999, 12, 31)
@@ -232,156 +231,6 @@ def case_list_for_staff(
     )
 
 
-def case_get_for_staff(
-    *, user: User, organisation: Organisation, number: str, access: StaffAccess | None = None
-) -> Case:
-    """The request `number` if this member may see it; Http404 otherwise (the same for a number
-    that does not exist, belongs to another organisation, is confidential without the grant or
-    belongs to another department)."""
-    canonical = numbering.parse(number)
-    if canonical is None:
-        raise Http404
-    case = (
-        case_scope_for_staff(user=user, organisation=organisation, access=access)
-        .select_related("request_type", "request_type__category", "department", "assignee")
-        .filter(number=canonical)
-        .first()
-    )
-    if case is None:
-        raise Http404
-    return case
-
-
-def case_related_for_staff(*, case: Case, access: StaffAccess) -> dict[str, object]:
-    """The request this one duplicates and the requests that duplicate it, as far as this
-    member may see them."""
-    scope = case_scope_for_staff(user=access.user, organisation=access.organisation, access=access)
-    original = scope.filter(pk=case.duplicate_of_id).first() if case.duplicate_of_id else None
-    return {"original": original, "duplicates": list(scope.filter(duplicate_of=case))}
-
-
-def case_timeline(*, case: Case) -> QuerySet[CaseEvent]:
-    return case.events.select_related("actor").order_by("created_at", "pk")
-
-
-def case_attachments(*, case: Case, access: StaffAccess) -> list[Attachment]:
-    """The request's files this member may open (the ID-card photo only for identity roles)."""
-    files = list(case.attachments.order_by("uploaded_at", "pk"))
-    if not access.can_see_identity:
-        files = [f for f in files if f.kind != "id_card"]
-    return files
-
-
-def attachment_get_for_staff(
-    *, user: User, organisation: Organisation, number: str, pk: int, access: StaffAccess
-) -> Attachment:
-    case = case_get_for_staff(user=user, organisation=organisation, number=number, access=access)
-    for attachment in case_attachments(case=case, access=access):
-        if attachment.pk == pk:
-            return attachment
-    raise Http404
-
-
-def staff_memberships(*, user: User) -> QuerySet[Membership]:
-    """The organisations this person serves (for `/staff/`)."""
-    return (
-        Membership.objects.filter(user=user, is_active=True, organisation__is_active=True)
-        .select_related("organisation", "department")
-        .order_by("organisation__name_th")
-    )
-
-
-def assignable_members(*, organisation: Organisation) -> QuerySet[Membership]:
-    return (
-        Membership.objects.filter(
-            organisation=organisation,
-            is_active=True,
-            role__in=[Role.COUNTER, Role.OFFICER, Role.HEAD],
-        )
-        .select_related("user", "department")
-        .order_by("department__position", "user__username")
-    )
-
-
-@dataclass(frozen=True)
-class AssignmentChoices:
-    """Where this member may send a request: the departments and the people. The one rule
-    behind the case page's form, the inbox's bulk bar and the check before assigning."""
-
-    departments: QuerySet[Department]
-    users: QuerySet[User]
-
-    def allow(self, department: Department, assignee: User | None) -> bool:
-        if not self.departments.filter(pk=department.pk).exists():
-            return False
-        return assignee is None or self.users.filter(pk=assignee.pk).exists()
-
-
-def assignment_choices(*, access: StaffAccess) -> AssignmentChoices:
-    departments = Department.objects.filter(organisation=access.organisation, is_active=True)
-    members = assignable_members(organisation=access.organisation)
-    if not access.may(Action.ASSIGN):
-        departments, members = departments.none(), members.none()
-    elif access.assigns_within_department:
-        own = access.department_id or 0  # a head always has a department; 0 matches none
-        departments = departments.filter(pk=own)
-        members = members.filter(department_id=own)
-    users = User.objects.filter(pk__in=members.values("user_id")).order_by("username")
-    return AssignmentChoices(departments=departments, users=users)
-
-
-def audit_list_for_staff(
-    *,
-    user: User,
-    organisation: Organisation,
-    access: StaffAccess,
-    action: str = "",
-    actor: str = "",
-    ref: str = "",
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
-    before: int | None = None,
-    limit: int = 100,
-) -> QuerySet[AuditLog]:
-    """The organisation's audit trail, newest first; only for its administrators."""
-    if access.user.pk != user.pk or access.organisation.pk != organisation.pk:
-        raise Http404
-    if not access.can_read_audit:
-        raise Http404
-    entries = AuditLog.objects.filter(organisation=organisation)
-    if not access.can_see_confidential:  # entries about confidential requests need the grant
-        entries = entries.filter(is_confidential=False)
-    if action:
-        entries = entries.filter(action=action)
-    if actor:
-        entries = entries.filter(actor_username__icontains=actor)
-    if ref:
-        entries = entries.filter(object_ref__icontains=numbering.parse(ref) or ref)
-    if date_from:
-        entries = entries.filter(created_at__date__gte=date_from)
-    if date_to:
-        entries = entries.filter(created_at__date__lte=date_to)
-    if before:
-        entries = entries.filter(pk__lt=before)
-    return entries.order_by("-pk")[:limit]
-
-
-def reply_templates_for_case(
-    *, case: Case, access: StaffAccess, statuses: Mapping[str, Status]
-) -> dict[str, list[ReplyTemplate]]:
-    """Per action key, the organisation's templates for this request's type (or any type) and
-    the status that action moves to (`statuses`; or any status). One query."""
-    templates = list(
-        ReplyTemplate.objects.filter(organisation=access.organisation)
-        .filter(Q(request_type=case.request_type_id) | Q(request_type__isnull=True))
-        .order_by("title", "pk")
-    )
-    return {
-        action: [t for t in templates if t.status in {"", status}]
-        for action, status in statuses.items()
-    }
-
-
 EXPORT_LIMIT = 50_000
 
 
@@ -402,18 +251,3 @@ def case_export_for_staff(
     return rows.select_related("request_type", "department", "assignee").order_by(
         "submitted_at", "pk"
     )[:EXPORT_LIMIT]
-
-
-def routing_rules_for_admin(*, access: StaffAccess) -> QuerySet[RoutingRule]:
-    if not access.can_manage_staff:
-        raise Http404
-    return RoutingRule.objects.filter(organisation=access.organisation).select_related(
-        "request_type", "department"
-    )
-
-
-def routing_rule_get(*, access: StaffAccess, pk: int) -> RoutingRule:
-    rule = routing_rules_for_admin(access=access).filter(pk=pk).first()
-    if rule is None:
-        raise Http404
-    return rule

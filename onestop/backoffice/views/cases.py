@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from onestop.backoffice import actions, selectors, services
-from onestop.backoffice.forms import CounterEntryForm
+from onestop.backoffice import actions, case_selectors, selectors, services
+from onestop.backoffice.case_forms import CounterEntryForm
 from onestop.backoffice.permissions import Action, StaffAccess
 from onestop.backoffice.views.base import staff_view
 from onestop.cases.models import Case, Channel
@@ -47,7 +47,7 @@ def _case_page(
     status: int = 200,
 ) -> HttpResponse:
     offered = actions.available_actions(access=access, case=case)
-    templates = selectors.reply_templates_for_case(
+    templates = case_selectors.reply_templates_for_case(
         case=case, access=access,
         statuses={str(a.key): a.template_status for a in offered if a.template_status},
     )  # fmt: skip
@@ -67,7 +67,7 @@ def _case_page(
              or bool(prefill and prefill[0] == action.key),
              "templates": templates.get(str(action.key), [])}
         )  # fmt: skip
-    events = list(selectors.case_timeline(case=case))
+    events = list(case_selectors.case_timeline(case=case))
     return render(
         request,
         "backoffice/case.html",
@@ -77,13 +77,13 @@ def _case_page(
             "case": case,
             "events": events,
             "notifications": notifications_for_case(case=case),
-            "attachments": selectors.case_attachments(case=case, access=access),
+            "attachments": case_selectors.case_attachments(case=case, access=access),
             "actions": panels,
             "action_error": error,
             "national_id": national_id,
             "is_open": case.status in OPEN_STATUSES,
             "today": timezone.localdate(),
-            "related": selectors.case_related_for_staff(case=case, access=access),
+            "related": case_selectors.case_related_for_staff(case=case, access=access),
             "can_publish": access.may(Action.RESULT_PHOTO, case),
         },
         status=status,
@@ -110,7 +110,7 @@ def _audit_view(request: HttpRequest, access: StaffAccess, case: Case, action: A
 @require_GET
 @staff_view
 def case_detail(request: HttpRequest, access: StaffAccess, number: str) -> HttpResponse:
-    case = selectors.case_get_for_staff(
+    case = case_selectors.case_get_for_staff(
         user=access.user, organisation=access.organisation, number=number, access=access
     )
     _audit_view(request, access, case, AuditAction.CASE_VIEW)
@@ -127,7 +127,7 @@ def _case_with_identity(
 ) -> Case:
     """The request, for roles that handle the citizen's identity (404 for others), with the
     access written to the audit trail."""
-    case = selectors.case_get_for_staff(
+    case = case_selectors.case_get_for_staff(
         user=access.user, organisation=access.organisation, number=number, access=access
     )
     if not access.can_see_identity:
@@ -147,7 +147,7 @@ def case_national_id_show(request: HttpRequest, access: StaffAccess, number: str
 @require_POST
 @staff_view
 def case_act(request: HttpRequest, access: StaffAccess, number: str, action: str) -> HttpResponse:
-    case = selectors.case_get_for_staff(
+    case = case_selectors.case_get_for_staff(
         user=access.user, organisation=access.organisation, number=number, access=access
     )
     try:
@@ -186,7 +186,7 @@ _ERROR_STATUS = {"stale": 409, "illegal_transition": 409, "forbidden": 403,
 def attachment_download(
     request: HttpRequest, access: StaffAccess, number: str, pk: int
 ) -> HttpResponseBase:
-    attachment = selectors.attachment_get_for_staff(
+    attachment = case_selectors.attachment_get_for_staff(
         user=access.user, organisation=access.organisation, number=number, pk=pk, access=access
     )
     audit_record(
@@ -214,7 +214,7 @@ def attachment_publish(
     request: HttpRequest, access: StaffAccess, number: str, pk: int
 ) -> HttpResponse:
     """Show a result photo to the citizen, or hide it."""
-    attachment = selectors.attachment_get_for_staff(
+    attachment = case_selectors.attachment_get_for_staff(
         user=access.user, organisation=access.organisation, number=number, pk=pk, access=access
     )
     try:

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from onestop.backoffice import actions, selectors
+from onestop.backoffice import actions, case_selectors, selectors, settings_selectors
 from onestop.backoffice.forms import BulkForm, InboxFilterForm
 from onestop.backoffice.permissions import Action, StaffAccess
 from onestop.backoffice.views.base import _with, staff_view
@@ -39,7 +39,7 @@ from onestop.core.thaidate import format_numeric_be
 def staff_home(request: HttpRequest) -> HttpResponse:
     """The organisations this person serves. With exactly one, go straight to its inbox."""
     assert isinstance(request.user, User)
-    memberships = list(selectors.staff_memberships(user=request.user))
+    memberships = list(settings_selectors.staff_memberships(user=request.user))
     if len(memberships) == 1:
         return redirect("backoffice:inbox", org_slug=memberships[0].organisation.slug)
     return render(request, "backoffice/home.html", {"memberships": memberships})
@@ -50,7 +50,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 def inbox(request: HttpRequest, access: StaffAccess) -> HttpResponse:
     form = InboxFilterForm(request.GET or None, access=access)
     offered = _bulk_offered(access)
-    choices = selectors.assignment_choices(access=access)
+    choices = case_selectors.assignment_choices(access=access)
     tab = request.GET.get("tab") or selectors.default_tab(access)
     if tab not in selectors.TABS:
         tab = "all"
@@ -172,7 +172,7 @@ def _bulk_one(
     """Do `action` to one request, exactly as its page would; return its number as shown and
     why it was refused ("" when done)."""
     try:
-        case = selectors.case_get_for_staff(
+        case = case_selectors.case_get_for_staff(
             user=access.user, organisation=access.organisation, number=number, access=access
         )
     except Http404:

@@ -22,14 +22,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from onestop.accounts.forms import StaffPasswordResetForm
-from onestop.backoffice import selectors, services, staff_selectors
-from onestop.backoffice.forms import AuditFilterForm, RoutingRuleForm
+from onestop.backoffice import services, settings_selectors
 from onestop.backoffice.permissions import StaffAccess, requires_second_factor
-from onestop.backoffice.staff_forms import (
+from onestop.backoffice.settings_forms import (
+    AuditFilterForm,
     MemberAddForm,
     MemberEditForm,
     ReplyTemplateForm,
     RequestTypeForm,
+    RoutingRuleForm,
 )
 from onestop.backoffice.views.base import _is_verified, _with, staff_view
 from onestop.backoffice.views.inbox import staff_home
@@ -50,7 +51,7 @@ def audit_log(request: HttpRequest, access: StaffAccess) -> HttpResponse:
     data = form.cleaned_data if form.is_valid() else {}
     before = request.GET.get("before", "")
     entries = list(
-        selectors.audit_list_for_staff(
+        settings_selectors.audit_list_for_staff(
             user=access.user, organisation=access.organisation, access=access,
             action=data.get("action") or "", actor=data.get("actor") or "",
             ref=data.get("ref") or "", date_from=data.get("date_from"),
@@ -85,7 +86,7 @@ def reply_templates(request: HttpRequest, access: StaffAccess) -> HttpResponse:
     if request.method == "POST":
         delete_pk = request.POST.get("delete", "")
         if delete_pk.isdigit():
-            template = staff_selectors.reply_template_get(access=access, pk=int(delete_pk))
+            template = settings_selectors.reply_template_get(access=access, pk=int(delete_pk))
             services.reply_template_delete(access=access, template=template)
             messages.success(request, _("ลบข้อความสำเร็จรูปแล้ว"))
             return redirect("backoffice:templates", org_slug=access.organisation.slug)
@@ -101,7 +102,7 @@ def reply_templates(request: HttpRequest, access: StaffAccess) -> HttpResponse:
         request,
         "backoffice/templates.html",
         {"access": access, "organisation": access.organisation, "form": form,
-         "templates": staff_selectors.reply_template_list(access=access)},
+         "templates": settings_selectors.reply_template_list(access=access)},
         status=400 if form.errors else 200,
     )  # fmt: skip
 
@@ -146,21 +147,21 @@ def members(request: HttpRequest, access: StaffAccess) -> HttpResponse:
                 % {"name": added.user.get_username()},
             )
             return redirect("backoffice:members", org_slug=access.organisation.slug)
-    departments = staff_selectors.departments_active(access=access)  # read once for every row
+    departments = settings_selectors.departments_active(access=access)  # read once for every row
     rows = [
         (m, MemberEditForm(
             prefix=f"m{m.pk}", access=access, departments=departments,
             initial={"role": m.role, "department": m.department_id,
                      "can_see_confidential": m.can_see_confidential, "is_active": m.is_active},
         ))
-        for m in staff_selectors.member_list(access=access)
+        for m in settings_selectors.member_list(access=access)
     ]  # fmt: skip
     return render(
         request,
         "backoffice/members.html",
         {"access": access, "organisation": access.organisation, "form": form, "rows": rows,
-         "grants": staff_selectors.confidential_grants_for_admin(access=access),
-         "invitations": staff_selectors.invitations_open_for_admin(access=access)},
+         "grants": settings_selectors.confidential_grants_for_admin(access=access),
+         "invitations": settings_selectors.invitations_open_for_admin(access=access)},
         status=400 if form.errors else 200,
     )  # fmt: skip
 
@@ -170,7 +171,7 @@ def members(request: HttpRequest, access: StaffAccess) -> HttpResponse:
 def member_edit(request: HttpRequest, access: StaffAccess, pk: int) -> HttpResponse:
     if not access.can_manage_staff:
         raise Http404
-    membership = staff_selectors.member_get(access=access, pk=pk)
+    membership = settings_selectors.member_get(access=access, pk=pk)
     form = MemberEditForm(request.POST, prefix=f"m{membership.pk}", access=access)
     if form.is_valid():
         data = form.cleaned_data
@@ -206,8 +207,8 @@ def _type_initial(request_type: Any) -> dict[str, Any]:
 def catalogue(request: HttpRequest, access: StaffAccess) -> HttpResponse:
     """The organisation's request types (administrators): open or close each, rename it, set
     its division, completion target, location and ID-card requirements."""
-    types = list(staff_selectors.catalogue_for_admin(access=access))
-    departments = staff_selectors.departments_active(access=access)  # read once for every row
+    types = list(settings_selectors.catalogue_for_admin(access=access))
+    departments = settings_selectors.departments_active(access=access)  # read once for every row
     bound_pk = request.POST.get("type", "") if request.method == "POST" else ""
     rows = []
     for request_type in types:
@@ -247,7 +248,7 @@ def catalogue(request: HttpRequest, access: StaffAccess) -> HttpResponse:
 @staff_view
 def routing_rules(request: HttpRequest, access: StaffAccess) -> HttpResponse:
     """Routing rules: new requests of a type and/or area go straight to a division."""
-    rules = selectors.routing_rules_for_admin(access=access)
+    rules = settings_selectors.routing_rules_for_admin(access=access)
     form = RoutingRuleForm(request.POST or None, access=access)
     if request.method == "POST" and "officers_may_complete" in request.POST:
         organisation_services.organisation_workflow_update(
@@ -260,7 +261,7 @@ def routing_rules(request: HttpRequest, access: StaffAccess) -> HttpResponse:
     if request.method == "POST":
         delete_pk = request.POST.get("delete", "")
         if delete_pk.isdigit():
-            rule = selectors.routing_rule_get(access=access, pk=int(delete_pk))
+            rule = settings_selectors.routing_rule_get(access=access, pk=int(delete_pk))
             services.routing_rule_delete(access=access, rule=rule, request=request)
             messages.success(request, _("ลบกฎแล้ว"))
             return redirect("backoffice:routing", org_slug=access.organisation.slug)
@@ -300,7 +301,7 @@ def staff_start(request: HttpRequest) -> HttpResponseBase:
     return render(
         request,
         "backoffice/home.html",
-        {"memberships": list(selectors.staff_memberships(user=request.user)),
+        {"memberships": list(settings_selectors.staff_memberships(user=request.user)),
          "invitations": invitations},
     )  # fmt: skip
 

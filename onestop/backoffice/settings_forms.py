@@ -1,5 +1,6 @@
 """Forms of the organisation's own settings, for its administrators (and, for reply
-templates, heads and counter staff): members, the catalogue of request types, reply templates."""
+templates, heads and counter staff): members, the catalogue of request types, reply templates,
+routing rules, and the audit trail's filters."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from onestop.backoffice.forms import StaffForm
+from onestop.backoffice.forms import BuddhistDateField, StaffForm, _date_widget
 from onestop.backoffice.permissions import StaffAccess
 from onestop.cases.workflow import Status
 from onestop.catalog.models import LocationRule, RequestType
+from onestop.core.models import AuditAction
 from onestop.organisations.models import Department, Role
 
 
@@ -98,3 +100,36 @@ class RequestTypeForm(StaffForm):
     ) -> None:  # fmt: skip
         super().__init__(*args, **kwargs)
         _departments(self.fields["default_department"], access, departments)
+
+
+class AuditFilterForm(StaffForm):
+    action = forms.ChoiceField(label=_("การกระทำ"), required=False)
+    actor = forms.CharField(label=_("ชื่อผู้ใช้"), required=False, max_length=150)
+    ref = forms.CharField(label=_("เลขคำร้อง"), required=False, max_length=64)
+    date_from = BuddhistDateField(label=_("ตั้งแต่วันที่"), required=False, widget=_date_widget())
+    date_to = BuddhistDateField(label=_("ถึงวันที่"), required=False, widget=_date_widget())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("ทั้งหมด")), *AuditAction.choices]  # type: ignore[attr-defined]
+
+
+class RoutingRuleForm(StaffForm):
+    request_type = forms.ModelChoiceField(
+        label=_("ประเภทคำร้อง"), queryset=RequestType.objects.none(), required=False,
+        empty_label=_("ทุกประเภท"),
+    )  # fmt: skip
+    village_no = forms.CharField(
+        label=_("หมู่ที่"), max_length=10, required=False,
+        help_text=_("เว้นว่างเพื่อใช้กับทุกพื้นที่"),
+    )  # fmt: skip
+    department = forms.ModelChoiceField(label=_("ส่งให้กอง/สำนัก"), queryset=Department.objects.none())
+
+    def __init__(self, *args: Any, access: StaffAccess, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["request_type"].queryset = RequestType.objects.filter(  # type: ignore[attr-defined]
+            organisation=access.organisation
+        )
+        self.fields["department"].queryset = Department.objects.filter(  # type: ignore[attr-defined]
+            organisation=access.organisation, is_active=True
+        )

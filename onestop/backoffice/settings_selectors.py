@@ -1,21 +1,25 @@
 """Reads of the organisation's own settings for the back office: members (and the record of
-confidential grants), the catalogue of request types and reply templates. Each names the member
-asking (`StaffAccess`) and returns only their organisation's rows."""
+confidential grants), the catalogue of request types, reply templates, routing rules and the
+audit trail, and the organisations a person serves. Each names who is asking and returns only
+their organisation's rows."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from onestop.backoffice.models import ReplyTemplate
 from onestop.backoffice.permissions import StaffAccess
+from onestop.cases import numbering
+from onestop.cases.models import RoutingRule
 from onestop.catalog.models import RequestType
 from onestop.core.models import AuditAction, AuditLog
-from onestop.organisations.models import Department, Invitation, Membership
+from onestop.organisations.models import Department, Invitation, Membership, Organisation
 from onestop.organisations.services import CONFIDENTIAL_GRANTED, CONFIDENTIAL_REVOKED
 
 
@@ -112,3 +116,63 @@ def confidential_grants_for_admin(
 def departments_active(*, access: StaffAccess) -> list[Department]:
     """The organisation's active divisions, in their order (for the rows of a settings page)."""
     return list(Department.objects.filter(organisation=access.organisation, is_active=True))
+
+
+def staff_memberships(*, user: User) -> QuerySet[Membership]:
+    """The organisations this person serves (for `/staff/`)."""
+    return (
+        Membership.objects.filter(user=user, is_active=True, organisation__is_active=True)
+        .select_related("organisation", "department")
+        .order_by("organisation__name_th")
+    )
+
+
+def audit_list_for_staff(
+    *,
+    user: User,
+    organisation: Organisation,
+    access: StaffAccess,
+    action: str = "",
+    actor: str = "",
+    ref: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    before: int | None = None,
+    limit: int = 100,
+) -> QuerySet[AuditLog]:
+    """The organisation's audit trail, newest first; only for its administrators."""
+    if access.user.pk != user.pk or access.organisation.pk != organisation.pk:
+        raise Http404
+    if not access.can_read_audit:
+        raise Http404
+    entries = AuditLog.objects.filter(organisation=organisation)
+    if not access.can_see_confidential:  # entries about confidential requests need the grant
+        entries = entries.filter(is_confidential=False)
+    if action:
+        entries = entries.filter(action=action)
+    if actor:
+        entries = entries.filter(actor_username__icontains=actor)
+    if ref:
+        entries = entries.filter(object_ref__icontains=numbering.parse(ref) or ref)
+    if date_from:
+        entries = entries.filter(created_at__date__gte=date_from)
+    if date_to:
+        entries = entries.filter(created_at__date__lte=date_to)
+    if before:
+        entries = entries.filter(pk__lt=before)
+    return entries.order_by("-pk")[:limit]
+
+
+def routing_rules_for_admin(*, access: StaffAccess) -> QuerySet[RoutingRule]:
+    if not access.can_manage_staff:
+        raise Http404
+    return RoutingRule.objects.filter(organisation=access.organisation).select_related(
+        "request_type", "department"
+    )
+
+
+def routing_rule_get(*, access: StaffAccess, pk: int) -> RoutingRule:
+    rule = routing_rules_for_admin(access=access).filter(pk=pk).first()
+    if rule is None:
+        raise Http404
+    return rule
