@@ -40,6 +40,7 @@ from onestop.cases.models import (
     Channel,
     EventKind,
 )
+from onestop.cases.signals import event_recorded
 from onestop.cases.workflow import (
     MOVES,
     OPEN_STATUSES,
@@ -199,6 +200,7 @@ def case_submit(
                 details={"channel": str(channel), "type": request_type.key},
                 confidential=request_type.is_confidential,
             )  # fmt: skip
+        event_recorded.send(Case, case=case, event=case.events.get(move=Move.SUBMIT))
     return case
 
 
@@ -332,6 +334,7 @@ def _record(
                  "status": str(locked.status), "by": str(by.kind), **(data or {})},
         confidential=locked.request_type.is_confidential,
     )  # fmt: skip
+    event_recorded.send(Case, case=locked, event=locked.events.latest("pk"))
     return locked
 
 
