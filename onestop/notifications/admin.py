@@ -1,20 +1,22 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from onestop.notifications.models import SentNotification
+from onestop.notifications.models import Message
 
 
-@admin.register(SentNotification)
-class SentNotificationAdmin(admin.ModelAdmin[SentNotification]):
-    list_display = ["sent_at", "case", "channel", "subject"]
-    list_filter = ["channel", "case__organisation"]
-    search_fields = ["case__number", "subject", "recipients"]
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin[Message]):
+    list_display = [
+        "created_at", "case", "kind", "channel", "recipient_masked", "state", "attempts",
+    ]  # fmt: skip
+    list_filter = ["state", "channel", "kind", "organisation"]
+    search_fields = ["case__number", "subject", "key"]
     list_select_related = ["case"]
+    readonly_fields = ["recipient_masked", "key"]
+    exclude = ["recipient_encrypted", "body_encrypted", "recipient_hash"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # written when a notification is sent, never by hand
+        return False  # planned by the services, in the transaction of a change
 
-    def has_change_permission(
-        self, request: HttpRequest, obj: SentNotification | None = None
-    ) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Message | None = None) -> bool:
         return False
