@@ -456,3 +456,28 @@ def test_recipients_and_bodies_are_encrypted_at_rest(org_a: Organisation) -> Non
     assert crypto.decrypt(message.recipient_encrypted) == CITIZEN
     assert "ไฟฟ้าดับ" in crypto.decrypt(message.body_encrypted)
     assert message.key.startswith(f"{message.event_id}:citizen_filed:email:")
+
+
+def test_a_password_reset_asked_for_while_smtp_is_down_arrives_when_it_is_back(
+    staff_a: Staff, client: Client, settings: SettingsWrapper,
+    django_capture_on_commit_callbacks: Any,
+) -> None:  # fmt: skip
+    port = _free_port()
+    _smtp_on(settings, port)  # nothing listens
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/staff/password/reset/", {"email": "a-officer@example.com"})
+    assert response.status_code == 302  # the page says it was sent: it will be
+    reset = Message.objects.get(kind=MessageKind.PASSWORD_RESET)
+    assert (reset.state, reset.attempts, reset.case) == (State.QUEUED, 1, None)
+    assert "/staff/password/reset/" not in reset.body_encrypted  # the link is encrypted
+    inbox = SmtpInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        deliver_due(now=timezone.now() + dt.timedelta(minutes=10))
+        deliver_due(now=timezone.now() + dt.timedelta(hours=2))
+    finally:
+        controller.stop()
+    [mail] = inbox.messages
+    assert mail["To"] == "a-officer@example.com" and "ตั้งรหัสผ่านใหม่" in mail["Subject"]
+    assert "/staff/password/reset/" in _text(mail)
