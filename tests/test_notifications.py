@@ -481,3 +481,21 @@ def test_a_password_reset_asked_for_while_smtp_is_down_arrives_when_it_is_back(
     [mail] = inbox.messages
     assert mail["To"] == "a-officer@example.com" and "ตั้งรหัสผ่านใหม่" in mail["Subject"]
     assert "/staff/password/reset/" in _text(mail)
+
+
+def test_an_administrator_retries_a_failed_message_and_others_may_not(
+    org_a: Organisation, staff_a: Staff, staff_b: Staff, client: Client, smtp_server: SmtpInbox,
+) -> None:  # fmt: skip
+    case = _file(org_a)
+    failed = Message.objects.get(case=case, kind=MessageKind.CITIZEN_FILED)
+    Message.objects.filter(pk=failed.pk).update(state=State.FAILED, attempts=8, last_error="down")
+    url = f"/staff/wangchao/cases/{case.number}/notifications/{failed.pk}/retry/"
+    assert sign_in(Client(), staff_a.officer).post(url).status_code == 403
+    assert sign_in(Client(), staff_b.admin).post(url).status_code == 404  # another organisation
+    page = sign_in(client, staff_a.admin).get(f"/staff/wangchao/cases/{case.number}/")
+    assert url in page.content.decode()  # the button
+    assert client.post(url).status_code == 302
+    failed.refresh_from_db()
+    assert (failed.state, failed.attempts) == (State.QUEUED, 0)
+    deliver_due()
+    assert len(_to(smtp_server, CITIZEN)) == 1
