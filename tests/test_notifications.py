@@ -35,7 +35,7 @@ from onestop.cases.services import (
 )
 from onestop.cases.workflow import Actor, Move, Status
 from onestop.core import crypto
-from onestop.notifications import delivery
+from onestop.notifications import delivery, tasks
 from onestop.notifications.delivery import LEASE, deliver_due, message_id
 from onestop.notifications.models import Message, MessageKind, State
 from onestop.notifications.services import message_plan
@@ -499,3 +499,34 @@ def test_an_administrator_retries_a_failed_message_and_others_may_not(
     assert (failed.state, failed.attempts) == (State.QUEUED, 0)
     deliver_due()
     assert len(_to(smtp_server, CITIZEN)) == 1
+
+
+def test_while_messages_are_pending_the_worker_schedules_its_next_run(
+    org_a: Organisation, settings: SettingsWrapper, monkeypatch: Any
+) -> None:
+    enqueued: list[dt.datetime | None] = []
+
+    class DeferringBackend:  # django-tasks-db's ability, without its worker
+        supports_defer = True
+
+    class Deferred:
+        def __init__(self, run_after: dt.datetime | None = None) -> None:
+            self.run_after = run_after
+
+        def get_backend(self) -> DeferringBackend:
+            return DeferringBackend()
+
+        def using(self, *, run_after: dt.datetime) -> Deferred:
+            return Deferred(run_after)
+
+        def enqueue(self) -> None:
+            enqueued.append(self.run_after)
+
+    the_task = tasks.deliver
+    monkeypatch.setattr(tasks, "deliver", Deferred())
+    _smtp_on(settings, _free_port())  # down
+    _file(org_a)
+    the_task.call()
+    retry = Message.objects.get().next_attempt_at
+    assert enqueued and all(when is not None for when in enqueued)
+    assert any(retry <= when <= retry + dt.timedelta(seconds=6) for when in enqueued if when)

@@ -173,7 +173,10 @@ def attempt(message: Message, *, now: dt.datetime | None = None) -> State:
     ours = Message.objects.filter(pk=message.pk, state=State.SENDING, attempts=message.attempts)
     if not ours.update(**changes):
         log.warning("notification %s: lease lost before the outcome was recorded", message.pk)
-    log.info("notification %s %s attempt=%s %s", message.pk, state, message.attempts, error)
+    log.info(
+        "notification %s %s to %s: %s (attempt %s) %s", message.pk, state,
+        message.recipient_masked, message.subject, message.attempts, error,
+    )  # fmt: skip
     return state
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 
 from django.core.cache import cache
 from django.tasks import task
@@ -28,7 +29,7 @@ _WAKEUP_GRAIN = 5  # seconds: wake-ups this close together are one
 @task()
 def deliver() -> int:
     """Deliver every due message; schedule the next run while messages are pending."""
-    sent = deliver_due(on_lease=deliver_at)
+    sent = deliver_due(on_lease=_after_lease)
     later = next_due_at()
     if later is not None:
         deliver_at(later)
@@ -40,12 +41,19 @@ def deliver_soon() -> None:
     deliver.enqueue()
 
 
-def deliver_at(when: dt.datetime) -> None:
-    """Make sure a run happens at `when` (at once if it has passed)."""
+def deliver_at(when: dt.datetime, *, grain: int = _WAKEUP_GRAIN) -> None:
+    """Make sure a run happens at `when` or up to `grain` seconds after (at once if it has
+    passed); one run per slot of `grain` seconds, however many ask."""
     backend = deliver.get_backend()
     if not backend.supports_defer:  # the immediate backend (tests): runs are driven by hand
         return
-    when = max(when, timezone.now()) + dt.timedelta(seconds=1)
-    slot = int(when.timestamp()) // _WAKEUP_GRAIN
-    if cache.add(f"onestop:notifications:wakeup:{slot}", True, timeout=24 * 3600):
-        deliver.using(run_after=when).enqueue()
+    slot = math.ceil(max(when, timezone.now()).timestamp() / grain)
+    run_after = dt.datetime.fromtimestamp(slot * grain, tz=dt.UTC)
+    if cache.add(f"onestop:notifications:wakeup:{grain}:{slot}", True, timeout=24 * 3600):
+        deliver.using(run_after=run_after).enqueue()
+
+
+def _after_lease(lease_until: dt.datetime) -> None:
+    """A run for when this lease expires, should the worker die while sending (one per
+    minute of expiry, however many messages a run leases)."""
+    deliver_at(lease_until, grain=60)
