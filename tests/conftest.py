@@ -5,17 +5,30 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.test import Client
+from django.utils import translation
 
 from onestop.organisations.models import Organisation, Role
 from onestop.organisations.services import staff_create
+from tests.backoffice_helpers import sign_in
 from tests.factories import make_organisation
 
 STRICT = os.environ.get("ONESTOP_STRICT") == "1"
 PASSWORD = "correct-horse-battery-2569"
+
+
+@pytest.fixture(autouse=True)
+def _language_of_each_test_is_its_own() -> Iterator[None]:
+    """A request in English leaves English active in the thread (LocaleMiddleware does not put
+    it back); the next test starts in the default language, whatever ran before it."""
+    yield
+    translation.deactivate()
 
 
 def require_tool(name: str) -> str:
@@ -27,6 +40,17 @@ def require_tool(name: str) -> str:
             pytest.fail(message)
         pytest.skip(message)
     return path
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked `postgres_only` (row locks under real concurrency) run in the PostgreSQL
+    run (`make test-postgres`, and CI); elsewhere they are deselected, not skipped."""
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    kept = [item for item in items if item.get_closest_marker("postgres_only") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
 
 
 @dataclass
@@ -79,6 +103,12 @@ def staff_a(org_a: Organisation) -> Staff:
 @pytest.fixture
 def staff_b(org_b: Organisation) -> Staff:
     return _staff(org_b, "b")
+
+
+@pytest.fixture
+def admin_client(admin_user: User) -> Client:
+    """pytest-django's `admin_client`, past the second factor the admin requires (TOTP)."""
+    return sign_in(Client(), admin_user)
 
 
 # Browser fixtures live in tests/browser.py; registered here so every test module can use them.

@@ -246,27 +246,30 @@ def test_no_code_outside_cases_services_changes_a_request() -> None:
     assert offenders == []
 
 
-_LAYERS = ["core", "organisations", "catalog", "cases", "documents", "notifications",
-           "portal", "tracking", "eservice", "accounts", "backoffice"]  # fmt: skip
-# notifications sits above documents: the filing confirmation attaches the request document.
-# What each app may import besides the apps below it in the list (same level: none).
-_ALLOWED_UP: dict[str, set[str]] = {"core": {"organisations"}}  # the audit log names the tenant
+def test_listeners_hear_every_change_inside_its_transaction(
+    org_a: Organisation, staff_a: Staff
+) -> None:
+    """Notifications and report rollups listen at `event_recorded`: they hear the filing and
+    each change with its event, and what they write commits or rolls back with the change."""
+    from onestop.cases.signals import event_recorded  # noqa: PLC0415
 
+    heard: list[tuple[str, str]] = []
 
-def test_apps_depend_downwards_only() -> None:
-    rank = {name: i for i, name in enumerate(_LAYERS)}
-    rank |= {"documents": 4, "notifications": 5, "portal": 6, "tracking": 6, "eservice": 6,
-             "accounts": 6, "backoffice": 7}  # fmt: skip
-    offenders = []
-    for path in _python_files():
-        app = path.relative_to(ROOT / "onestop").parts[0]
-        if app not in rank:
-            continue
-        for node in ast.walk(ast.parse(path.read_text(), str(path))):
-            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("onestop."):
-                target = (node.module or "").split(".")[1]
-                if target == app or target not in rank:
-                    continue
-                if rank[target] >= rank[app] and target not in _ALLOWED_UP.get(app, set()):
-                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} → {node.module}")
-    assert offenders == []
+    def listen(*, case: Case, event: CaseEvent, **_kwargs: Any) -> None:
+        heard.append((case.number, event.move))
+        if event.move == Move.REJECT:
+            raise RuntimeError("a listener failed")
+
+    event_recorded.connect(listen)
+    try:
+        case = make_case(org_a)
+        case_transition(case=case, to=Status.RECEIVED, actor_kind=Actor.STAFF,
+                        actor=staff_a.counter)  # fmt: skip
+        with pytest.raises(RuntimeError):
+            case_transition(case=case, to=Status.REJECTED, actor_kind=Actor.STAFF,
+                            actor=staff_a.counter, public_message="ไม่รับ")  # fmt: skip
+    finally:
+        event_recorded.disconnect(listen)
+    assert heard == [(case.number, Move.SUBMIT), (case.number, Move.RECEIVE),
+                     (case.number, Move.REJECT)]  # fmt: skip
+    assert Case.objects.get(pk=case.pk).status == Status.RECEIVED  # the failed change is undone

@@ -1,14 +1,14 @@
-"""What cases tells the apps above it, without importing them.
+"""Signals of the cases domain, for the apps above it (notifications, reports) to listen at
+without cases importing them.
 
-`event_recorded` is sent by `cases.services` INSIDE the transaction that appends an event to a
-request's log (after the change and its event are saved, before the commit). A receiver's
-writes therefore commit or roll back with the change itself: `notifications` plans its outbox
-messages here. Receivers must only write to the database (never send, call out or sleep);
-whatever reaches the outside world runs in the worker after the commit."""
+`event_recorded` is sent INSIDE the transaction of every change of a request, right after its
+`CaseEvent` is appended (by `case_submit` and by every later change in `cases.services`).
+A receiver that writes rows (an outbox message, a rollup) commits or rolls back with the
+change itself; a receiver must not talk to the outside world (send mail after commit, from the
+worker). Keyword arguments: `case` (the locked, updated request) and `event` (the new row)."""
 
 from __future__ import annotations
 
 from django.dispatch import Signal
 
-# sender=Case; kwargs: case (the request, as saved), event (the CaseEvent just appended).
 event_recorded = Signal()

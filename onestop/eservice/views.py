@@ -6,13 +6,16 @@ through `cases.services.case_submit` (one transaction, idempotent per wizard key
 
 from __future__ import annotations
 
+import functools
 import logging
-from decimal import Decimal
+from collections.abc import Callable
+from dataclasses import asdict
 from typing import Any
 
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.sessions.backends.base import UpdateError
 from django.core.files.storage import default_storage
 from django.db import DatabaseError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -21,18 +24,20 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
+from onestop.cases.files import StorageFull
 from onestop.cases.models import AttachmentKind, Case
 from onestop.cases.selectors import case_get_for_organisation
-from onestop.cases.services import Place, Requester, case_submit
+from onestop.cases.services import Place, case_submit
 from onestop.cases.uploads import MAX_FILE_BYTES, MAX_FILES
 from onestop.catalog.models import LocationRule, RequestType
 from onestop.catalog.selectors import catalogue_for_citizens, request_type_get
-from onestop.core import addresses, crypto, links
+from onestop.core import addresses, links
 from onestop.core.errors import DomainError
-from onestop.core.masking import mask_national_id, mask_phone
+from onestop.core.identity import format_mobile
+from onestop.core.ingress import accepts_uploads
+from onestop.core.masking import mask_national_id
 from onestop.documents.http import request_document_response
 from onestop.eservice.forms import TITLES, ConfirmForm, DetailsForm, DocumentsForm, PlaceForm
 from onestop.eservice.selectors import case_get_by_submission_key
@@ -41,6 +46,7 @@ from onestop.organisations.models import Organisation
 from onestop.organisations.selectors import organisation_get_public
 
 logger = logging.getLogger(__name__)
+_View = Callable[..., HttpResponse]
 
 STEP_TITLES = {
     "details": gettext_lazy("รายละเอียดคำร้อง"),
@@ -101,7 +107,7 @@ def _go_to_missing(
     request: HttpRequest, organisation: Organisation, wizard: Wizard, current: str
 ) -> HttpResponse | None:
     """A redirect to the first step not done before `current`, or None to stay."""
-    if not wizard.started or not wizard.details:
+    if not wizard.started:
         if current == "review" and request.method == "GET" and wizard.done_numbers():
             return redirect(_url("done", organisation.slug))  # "back" after filing
         return _restart(request, organisation)
@@ -128,6 +134,34 @@ def _after(step: str, organisation: Organisation, wizard: Wizard) -> HttpRespons
     return redirect(_url(max(missing, following, key=STEPS.index), organisation.slug))
 
 
+def _unavailable(request: HttpRequest, slug: str, back: str, error: Exception) -> HttpResponse:
+    """The outage page: nothing of this post was kept, everything entered before still is
+    (the session is not saved with an error status). 507 for a full disk, else 503."""
+    full = isinstance(error, StorageFull)
+    logger.error("eservice: %s failed for %s (%r)", back, slug, error, exc_info=not full)
+    context = {"back_url": _url(back, slug), "storage_full": full}
+    response = render(request, "eservice/unavailable.html", context, status=507 if full else 503)
+    response["Retry-After"] = "120"
+    return response
+
+
+def _kept_on_outage(back: str) -> Callable[[_View], _View]:
+    """Turn a database or storage failure in a wizard view into the outage page, with a link
+    back to the step `back`. The database may be gone: the page needs none of it."""
+
+    def decorate(view: _View) -> _View:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+            try:
+                return view(request, slug, *args, **kwargs)
+            except (StorageFull, DatabaseError, OSError, UpdateError) as error:
+                return _unavailable(request, slug, back, error)
+
+        return wrapper
+
+    return decorate
+
+
 # -- step 1 ------------------------------------------------------------------------------------
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -141,21 +175,10 @@ def details(request: HttpRequest, slug: str) -> HttpResponse:
             request_type_get(organisation=organisation, pk=int(raw_type))
         form = DetailsForm(request.POST, catalogue=catalogue)
         if form.is_valid():
-            data = form.cleaned_data
-            wizard.start()
             wizard.set_details(
-                data["request_type"],
-                {
-                    "subject": data["subject"],
-                    "details": data["details"].strip(),
-                    "title": data["title"].strip(),
-                    "first_name": data["first_name"].strip(),
-                    "last_name": data["last_name"].strip(),
-                    "national_id": crypto.encrypt(data["national_id"]),
-                    "phone": data["phone"],
-                    "email": data["email"].strip().lower(),
-                },
-            )
+                type_id=form.cleaned_data["request_type"], subject=form.cleaned_data["subject"],
+                details=form.cleaned_data["details"].strip(), requester=form.requester(),
+            )  # fmt: skip
             return _after("details", organisation, wizard)
     else:
         form = DetailsForm(initial=_details_initial(request, organisation, wizard),
@@ -168,11 +191,11 @@ def details(request: HttpRequest, slug: str) -> HttpResponse:
 def _details_initial(
     request: HttpRequest, organisation: Organisation, wizard: Wizard
 ) -> dict[str, Any]:
-    saved = wizard.details
-    if saved:
-        return {**saved, "request_type": wizard.type_id, "privacy": True,
-                "national_id": crypto.decrypt(saved["national_id"]),
-                "phone": _phone_display(saved["phone"])}  # fmt: skip
+    state = wizard.state
+    if state is not None and state.requester is not None:
+        return {**asdict(state.requester), "phone": format_mobile(state.requester.phone),
+                "request_type": state.type_id, "subject": state.subject,
+                "details": state.details, "privacy": True}  # fmt: skip
     chosen = request.GET.get("type", "")
     if chosen.isdigit():
         return {"request_type": request_type_get(organisation=organisation, pk=int(chosen)).pk}
@@ -199,11 +222,11 @@ def place(request: HttpRequest, slug: str) -> HttpResponse:
             wizard.set_place(None)
             return _after("place", organisation, wizard)
         if form.is_valid():
-            wizard.set_place(_place_to_session(form.cleaned_data))
+            wizard.set_place(form.place(form.cleaned_data))
             return _after("place", organisation, wizard)
     else:
-        initial = wizard.place or {"district": organisation.district,
-                                   "province": organisation.province}  # fmt: skip
+        initial = asdict(wizard.place) if wizard.place else {
+            "district": organisation.district, "province": organisation.province}  # fmt: skip
         form = PlaceForm(initial=initial, request_type=request_type)
     subdistricts = addresses.subdistricts_in(
         district_code=organisation.district_code, province_code=organisation.province_code
@@ -214,23 +237,6 @@ def place(request: HttpRequest, slug: str) -> HttpResponse:
         map_attribution=settings.ONESTOP_MAP_ATTRIBUTION,
     )  # fmt: skip
     return render(request, "eservice/place.html", context)
-
-
-def _place_to_session(data: dict[str, Any]) -> dict[str, Any]:
-    place = PlaceForm.place(data)
-    return {
-        name: (str(value) if isinstance(value, Decimal) else value)
-        for name, value in place.__dict__.items()
-    }
-
-
-def _place_from_session(saved: dict[str, Any] | None) -> Place:
-    if not saved:
-        return Place()
-    fields = dict(saved)
-    for name in ("latitude", "longitude"):
-        fields[name] = Decimal(fields[name]) if fields.get(name) else None
-    return Place(**fields)
 
 
 @require_GET
@@ -249,19 +255,16 @@ def address_lookup(request: HttpRequest, slug: str) -> JsonResponse:
 
 
 # -- step 3 ------------------------------------------------------------------------------------
+@accepts_uploads  # the body may hold every file; its size is checked before it is read
 @never_cache
-@csrf_exempt  # only so that an oversized post is refused before the body is read; see below
 @require_http_methods(["GET", "POST"])
 def documents(request: HttpRequest, slug: str) -> HttpResponse:
-    """Step 3. CSRF middleware would read (and store) the whole body to find its token, so the
-    size is checked first; every post that is acted on goes through `csrf_protect`."""
-    too_large = request.method == "POST" and _upload_too_large(request)
-    if too_large:
-        return _documents(request, slug, too_large=True)  # the body is never read
-    return csrf_protect(_documents)(request, slug)
+    """Step 3. An oversized post never gets here (onestop.core.ingress answers 413)."""
+    return _documents(request, slug)
 
 
-def _documents(request: HttpRequest, slug: str, *, too_large: bool = False) -> HttpResponse:
+@_kept_on_outage("documents")
+def _documents(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = organisation_get_public(slug=slug)
     wizard = Wizard(request.session, slug)
     if (response := _go_to_missing(request, organisation, wizard, "documents")) is not None:
@@ -270,20 +273,14 @@ def _documents(request: HttpRequest, slug: str, *, too_large: bool = False) -> H
     assert request_type is not None
     already = sum(1 for f in wizard.files if not f.is_id_card)
     form = DocumentsForm(documents_already=already)
-    if too_large:
-        form = DocumentsForm({}, {}, documents_already=already)
-        form.is_valid()
-        form.add_error(None, _("ไฟล์ที่ส่งมารวมกันใหญ่เกินไป กรุณาแนบทีละไฟล์ ไฟล์ละไม่เกิน %(mb)s MB")
-                       % {"mb": MAX_FILE_BYTES // (1024 * 1024)})  # fmt: skip
-    elif request.method == "POST":
+    if request.method == "POST":
         if remove := request.POST.get("remove"):
             wizard.remove_file(remove)
             messages.info(request, _("ลบไฟล์แล้ว"))
             return redirect(_url("documents", slug))
         form = DocumentsForm(request.POST, request.FILES, documents_already=already)
         if form.is_valid():
-            for new_file in form.new_files:
-                wizard.add_file(new_file)
+            wizard.add_files(form.new_files)
             has_id_card = any(f.is_id_card for f in wizard.files)
             if request.POST.get("action") != "next":
                 if form.new_files:
@@ -306,15 +303,6 @@ def _documents(request: HttpRequest, slug: str, *, too_large: bool = False) -> H
     return render(request, "eservice/documents.html", context)
 
 
-def _upload_too_large(request: HttpRequest) -> bool:
-    """Refuse a body larger than every allowed file together, before Django reads any of it."""
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return True
-    return length > (MAX_FILES + 1) * MAX_FILE_BYTES + 1024 * 1024
-
-
 @never_cache
 @require_GET
 def staged_file(request: HttpRequest, slug: str, file_id: str) -> FileResponse:
@@ -335,22 +323,18 @@ def staged_file(request: HttpRequest, slug: str, file_id: str) -> FileResponse:
 
 
 # -- step 4 ------------------------------------------------------------------------------------
-def _phone_display(e164: str) -> str:
-    national = "0" + e164[3:]
-    return f"{national[:3]}-{national[3:6]}-{national[6:]}"
-
-
 def _summary(organisation: Organisation, wizard: Wizard) -> dict[str, Any]:
-    saved = wizard.details
+    state = wizard.state
+    assert state is not None and state.requester is not None  # checked by _go_to_missing
     return {
         "request_type": _request_type(organisation, wizard),
-        "details": saved,
-        "national_id_masked": mask_national_id(crypto.decrypt(saved["national_id"])),
-        "phone_display": _phone_display(saved["phone"]),
-        "phone_masked": mask_phone(saved["phone"]),
-        "place": _place_from_session(wizard.place) if wizard.place else None,
+        "subject": state.subject,
+        "details": state.details,
+        "requester": state.requester,
+        "national_id_masked": mask_national_id(state.requester.national_id),
+        "place": state.place,
         "files": wizard.files,
-        "submission_key": wizard.submission_key,
+        "submission_key": state.submission_key,
     }
 
 
@@ -367,6 +351,7 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@_kept_on_outage("review")
 def confirm(request: HttpRequest, slug: str) -> HttpResponse:
     """GET: the confirmation question as a page (without JavaScript). POST: file the request.
 
@@ -374,7 +359,8 @@ def confirm(request: HttpRequest, slug: str) -> HttpResponse:
     2. No wizard in the session → it expired: step 1 with a message.
     3. Steps missing → the first missing step; nothing is created.
     4. `case_submit` in one transaction; a domain error goes back to review, a database or
-       storage failure shows a friendly page, with everything entered kept."""
+       storage failure (here or in the look-ups above) shows the outage page (503, or 507
+       for a full disk), with everything entered kept."""
     organisation = organisation_get_public(slug=slug)
     wizard = Wizard(request.session, slug)
     if request.method == "POST":
@@ -400,25 +386,21 @@ def confirm(request: HttpRequest, slug: str) -> HttpResponse:
 def _submit(request: HttpRequest, organisation: Organisation, wizard: Wizard) -> HttpResponse:
     request_type = _request_type(organisation, wizard)
     assert request_type is not None
-    saved = wizard.details
+    state = wizard.state
+    assert state is not None and state.requester is not None
     try:
         case = case_submit(
             organisation=organisation,
             request_type=request_type,
-            subject=saved["subject"],
-            details=saved["details"],
-            requester=Requester(
-                title=saved["title"],
-                first_name=saved["first_name"],
-                last_name=saved["last_name"],
-                national_id=crypto.decrypt(saved["national_id"]),
-                phone=saved["phone"],
-                email=saved["email"],
-            ),
-            place=_place_from_session(wizard.place),
+            subject=state.subject,
+            details=state.details,
+            requester=state.requester,
+            place=state.place or Place(),
             files=wizard.read_files(),
-            submission_key=wizard.submission_key,
+            submission_key=state.submission_key,
         )
+    except StorageFull as error:
+        return _unavailable(request, organisation.slug, "review", error)
     except DomainError as error:
         context = _step_context("review", organisation, submit_error=error.message,
                                 **_summary(organisation, wizard))  # fmt: skip
@@ -431,9 +413,7 @@ def _submit(request: HttpRequest, organisation: Organisation, wizard: Wizard) ->
         if existing is not None:
             wizard.finish(existing.number)
             return redirect(_url("done", organisation.slug))
-        logger.exception("eservice: saving a request failed (%s)", organisation.slug)
-        context = _step_context("review", organisation, problem="save")
-        return render(request, "eservice/error.html", context, status=503)
+        raise
     wizard.finish(case.number)
     return redirect(_url("done", organisation.slug))
 
