@@ -307,11 +307,12 @@ def _reset(email: str, ip: str, **extra: Any) -> Any:
 
 
 def test_password_reset_is_limited_per_account_whatever_the_address(
-    staff_a: Staff, mailoutbox: list[Any]
+    staff_a: Staff, mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
 ) -> None:
-    for n in range(3):
-        assert _reset("a-officer@example.com", f"198.51.100.{n + 1}").status_code == 302
-    refused = _reset("A-Officer@example.com ", "198.51.100.9")
+    with django_capture_on_commit_callbacks(execute=True):  # the worker sends on commit
+        for n in range(3):
+            assert _reset("a-officer@example.com", f"198.51.100.{n + 1}").status_code == 302
+        refused = _reset("A-Officer@example.com ", "198.51.100.9")
     assert refused.status_code == 429
     assert TOO_MANY in refused.content.decode()
     assert int(refused["Retry-After"]) > 0
@@ -322,13 +323,15 @@ def test_password_reset_is_limited_per_account_whatever_the_address(
 
 
 def test_password_reset_is_limited_per_client_address(
-    staff_a: Staff, mailoutbox: list[Any]
+    staff_a: Staff, mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
 ) -> None:
-    for n in range(10):
-        assert _reset(f"someone-{n}@example.com", "203.0.113.50").status_code == 302
-    assert _reset("a-officer@example.com", "203.0.113.50").status_code == 429
+    with django_capture_on_commit_callbacks(execute=True):  # the worker sends on commit
+        for n in range(10):
+            assert _reset(f"someone-{n}@example.com", "203.0.113.50").status_code == 302
+        assert _reset("a-officer@example.com", "203.0.113.50").status_code == 429
     assert mailoutbox == []
-    assert _reset("a-officer@example.com", "203.0.113.51").status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _reset("a-officer@example.com", "203.0.113.51").status_code == 302
     assert len(mailoutbox) == 1
 
 

@@ -50,14 +50,6 @@ ROOT = Path(__file__).resolve().parent.parent
 CITIZEN = "malee.s@example.com"
 
 
-@pytest.fixture(autouse=True)
-def _thai() -> Iterator[None]:
-    """Filing happens in Thai unless a test says otherwise (a page an earlier test requested
-    in English may have left English active in this thread)."""
-    with translation.override("th"):
-        yield
-
-
 def _file(
     organisation: Organisation, *, email: str = CITIZEN, type_key: str = "street-light"
 ) -> Case:
