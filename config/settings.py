@@ -202,6 +202,8 @@ if (
 _mailer, _sender = parse_email_url(_EMAIL_URL)
 MAILERS = {"default": _mailer}
 DEFAULT_FROM_EMAIL = _sender or "OneStop <no-reply@localhost>"
+# Notifications (outbox): attempts at a temporary failure before a message is marked failed.
+ONESTOP_NOTIFY_MAX_ATTEMPTS = env_int("ONESTOP_NOTIFY_MAX_ATTEMPTS", 8)
 
 # Security headers; HTTPS-only settings follow ONESTOP_HTTPS so the demo works on plain HTTP.
 _HTTPS = env_bool("ONESTOP_HTTPS", default=not DEBUG)

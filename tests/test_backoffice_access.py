@@ -117,6 +117,11 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
         "get",
         _row(LOGIN, NOT_FOUND, OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
     ),
+    # Sending a notification again is for the organisation's administrators.
+    "backoffice:notification-retry": (
+        "post",
+        _row(LOGIN, NOT_FOUND, FORBIDDEN, FORBIDDEN, NOT_FOUND, FORBIDDEN, MOVED, NOT_FOUND),
+    ),
 }
 
 
@@ -152,8 +157,12 @@ def _kwargs(name: str, organisation: Organisation, case: Case) -> dict[str, Any]
         wanted["token"] = "made-up-token"
     elif name.startswith("backoffice:") and name != "backoffice:home":
         wanted["org_slug"] = organisation.slug
-    if name.startswith(("backoffice:case", "backoffice:attachment", "backoffice:document")):
+    if name.startswith(
+        ("backoffice:case", "backoffice:attachment", "backoffice:document", "backoffice:notif")
+    ):
         wanted["number"] = case.number
+    if name == "backoffice:notification-retry":
+        wanted["pk"] = case.messages.values_list("pk", flat=True)[0]  # its new-request mail
     if name == "backoffice:case-act":
         wanted["action"] = "receive"
     if name in {"backoffice:attachment", "backoffice:attachment-public"}:

@@ -260,8 +260,8 @@ def test_whether_officers_complete_their_own_work_is_the_organisations_choice(
         assert _act(officer, held, "complete", public_message="ซ่อมไฟแล้ว").status_code == 302
     held.refresh_from_db()
     assert held.status == Status.COMPLETED
-    told = [m for m in mailoutbox if staff_a.head.email in m.to]
-    assert len(told) == 1 and held.display_number in told[0].subject
+    told = [m for m in mailoutbox if staff_a.head.email in m.to and "เสร็จโดย" in m.subject]
+    assert len(told) == 1 and held.display_number in told[0].subject  # (also: the new request)
 
 
 def test_the_executive_reads_without_action_buttons(

@@ -1,5 +1,6 @@
 """The apps depend downwards only (docs: house style): core ← organisations ← catalog ← cases ←
-{documents, notifications} ← {portal, tracking, eservice, accounts ← backoffice}."""
+documents ← notifications ← {portal, tracking, eservice, accounts ← backoffice}. Notifications
+sits above documents: the filing confirmation attaches the request document."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ LAYERS = [
     {"organisations"},
     {"catalog"},
     {"cases"},
-    {"documents", "notifications"},
+    {"documents"},
+    {"notifications"},
     {"portal", "tracking", "eservice", "accounts"},
     {"backoffice"},
 ]

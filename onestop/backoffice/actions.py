@@ -25,8 +25,7 @@ from onestop.cases.models import Case
 from onestop.cases.services import RESULT_PHOTO_STATUSES, By
 from onestop.cases.workflow import MOVES, OPEN_STATUSES, WORKING_STATUSES, Move, Status
 from onestop.core.errors import DomainError
-from onestop.notifications.tasks import notify_heads_after_commit
-from onestop.organisations.models import Department, Role
+from onestop.organisations.models import Department
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
@@ -82,10 +81,10 @@ def _move(move: Move) -> Perform:
 def _complete(
     access: StaffAccess, case: Case, data: dict[str, Any], request: HttpRequest | None
 ) -> Case:
+    # An officer's completion is told to the division's heads by notifications (outbox), from
+    # the event this appends.
     done = _move(Move.COMPLETE)(access, case, data, request)
     assert isinstance(done, Case)
-    if access.role == Role.OFFICER:  # the organisation lets officers complete: the head is told
-        notify_heads_after_commit(done, completed_by=access.user)
     return done
 
 

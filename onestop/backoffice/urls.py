@@ -36,4 +36,9 @@ urlpatterns = [
         name="attachment-public",
     ),
     path("<slug:org_slug>/cases/<str:number>/document.pdf", views.case_document, name="document"),
+    path(
+        "<slug:org_slug>/cases/<str:number>/notifications/<int:pk>/retry/",
+        views.notification_retry,
+        name="notification-retry",
+    ),
 ]

@@ -1,31 +1,114 @@
-"""A record of every notification sent about a request, shown to staff on the case page."""
+"""The outbox: one row per message to one recipient on one channel, written in the same
+transaction as the change that causes it and delivered by the worker (`delivery.py`)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from onestop.cases.models import Case
+from onestop.cases.models import Case, CaseEvent
+from onestop.organisations.models import Organisation
 
 
 class Channel(models.TextChoices):
     EMAIL = "email", _("อีเมล")
 
 
-class SentNotification(models.Model):
+class MessageKind(models.TextChoices):
+    # To the citizen.
+    CITIZEN_FILED = "citizen_filed", _("ยืนยันการยื่นคำร้อง")
+    CITIZEN_STATUS = "citizen_status", _("แจ้งสถานะคำร้อง")
+    CITIZEN_MESSAGE = "citizen_message", _("ข้อความจากเจ้าหน้าที่")
+    CITIZEN_WAITING = "citizen_waiting", _("ขอข้อมูลเพิ่มเติมจากผู้ยื่น")
+    CITIZEN_COMPLETED = "citizen_completed", _("แจ้งผลการดำเนินการ")
+    # To staff.
+    STAFF_NEW = "staff_new", _("คำร้องใหม่")
+    STAFF_ASSIGNED = "staff_assigned", _("มอบหมายคำร้อง")
+    STAFF_INFORMATION = "staff_information", _("ผู้ยื่นส่งข้อมูลเพิ่มเติม")
+    STAFF_NOT_SOLVED = "staff_not_solved", _("ผู้ยื่นแจ้งว่ายังไม่ได้รับการแก้ไข")
+    STAFF_COMPLETED = "staff_completed", _("เจ้าหน้าที่ปิดคำร้อง")
+    PASSWORD_RESET = "password_reset", _("ตั้งรหัสผ่านใหม่")
+
+
+class State(models.TextChoices):
+    QUEUED = "queued", _("รอส่ง")
+    SENDING = "sending", _("กำลังส่ง")
+    SENT = "sent", _("ส่งแล้ว")
+    FAILED = "failed", _("ส่งไม่สำเร็จ")
+
+
+class Attachment(models.TextChoices):
+    NONE = "", _("ไม่มี")
+    REQUEST_DOCUMENT = "request_document", _("เอกสารคำร้อง (PDF)")
+
+
+class Message(models.Model):
+    """One message. Subject and body are rendered when the message is planned (in the
+    transaction of the change, in the recipient's language), so the message says what happened
+    at that event whatever happens later, and the case page lists what was really sent. The
+    request document is attached at send time (it is large and made from data that never
+    changes). The recipient and the body are personal data: encrypted (`core.crypto`), the
+    recipient shown masked; the subject never carries personal data."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        verbose_name=_("องค์กร"),
+    )  # fmt: skip
     case = models.ForeignKey(
-        Case, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("คำร้อง")
-    )
+        Case, on_delete=models.CASCADE, null=True, blank=True, related_name="messages",
+        verbose_name=_("คำร้อง"),
+    )  # fmt: skip
+    event = models.ForeignKey(
+        CaseEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        verbose_name=_("เหตุการณ์"),
+    )  # fmt: skip
+    kind = models.CharField(_("ชนิด"), max_length=24, choices=MessageKind.choices)
     channel = models.CharField(_("ช่องทาง"), max_length=16, choices=Channel.choices)
-    recipients = models.TextField(_("ผู้รับ"))
+    recipient_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("เจ้าหน้าที่ผู้รับ"),
+    )  # fmt: skip
+    recipient_encrypted = models.TextField(editable=False)
+    recipient_masked = models.CharField(_("ผู้รับ"), max_length=254, editable=False)
+    recipient_hash = models.CharField(max_length=64, editable=False)
+    language = models.CharField(_("ภาษา"), max_length=8, default="th")
     subject = models.CharField(_("เรื่อง"), max_length=300)
-    sent_at = models.DateTimeField(_("ส่งเมื่อ"), auto_now_add=True)
+    body_encrypted = models.TextField(editable=False)
+    attachment = models.CharField(
+        _("ไฟล์แนบ"), max_length=24, choices=Attachment.choices, blank=True, default=""
+    )
+    state = models.CharField(_("สถานะ"), max_length=16, choices=State.choices, default=State.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("จำนวนครั้งที่พยายามส่ง"), default=0)
+    next_attempt_at = models.DateTimeField(_("ส่งได้ตั้งแต่"), default=timezone.now)
+    # While SENDING: the worker that took it owns it until then; after, another run takes it.
+    lease_until = models.DateTimeField(_("จองไว้ถึง"), null=True, blank=True)
+    last_error = models.TextField(_("ข้อผิดพลาดล่าสุด"), blank=True)
+    created_at = models.DateTimeField(_("สร้างเมื่อ"), default=timezone.now)
+    sent_at = models.DateTimeField(_("ส่งเมื่อ"), null=True, blank=True)
+    # f"{event}:{kind}:{channel}:{recipient hash}": the same message is never planned twice;
+    # also the e-mail's Message-ID, so a copy sent twice (see README) is recognisable.
+    key = models.CharField(_("รหัสข้อความ"), max_length=200, unique=True)
 
     class Meta:
-        ordering = ["sent_at", "pk"]
-        verbose_name = _("การแจ้งเตือนที่ส่งแล้ว")
-        verbose_name_plural = pgettext_lazy("plural", "การแจ้งเตือนที่ส่งแล้ว")
+        ordering = ["created_at", "pk"]
+        verbose_name = _("ข้อความแจ้งเตือน")
+        verbose_name_plural = pgettext_lazy("plural", "ข้อความแจ้งเตือน")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=State.values), name="message_state_valid"
+            ),
+        ]
+        indexes = [
+            # The worker's look-up of what is due.
+            models.Index(fields=["state", "next_attempt_at"], name="message_due"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.case_id} {self.channel} {self.subject}"
+        return f"{self.key} {self.state}"
+
+    @property
+    def retries(self) -> int:
+        return max(self.attempts - 1, 0)

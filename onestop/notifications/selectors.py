@@ -1,11 +1,25 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from onestop.cases.models import Case
-from onestop.notifications.models import SentNotification
+from onestop.notifications.models import Message
 
 
-def notifications_for_case(*, case: Case) -> QuerySet[SentNotification]:
-    """What was sent about `case` (the caller has already checked the reader may see it)."""
-    return SentNotification.objects.filter(case=case).order_by("sent_at", "pk")
+def notifications_for_case(*, case: Case) -> QuerySet[Message]:
+    """Every message about `case`, oldest first (the caller has already checked the reader may
+    see the request)."""
+    return (
+        Message.objects.filter(case=case)
+        .select_related("recipient_user")
+        .order_by("created_at", "pk")
+    )
+
+
+def notification_get_for_case(*, case: Case, pk: int) -> Message:
+    """One message about `case`; 404 for another request's (or another organisation's)."""
+    message = Message.objects.filter(case=case, organisation_id=case.organisation_id, pk=pk).first()
+    if message is None:
+        raise Http404
+    return message

@@ -23,7 +23,6 @@ from onestop.cases.services import (
 )
 from onestop.cases.workflow import Actor, Move, Status, allowed_moves
 from onestop.core.errors import DomainError
-from onestop.notifications.tasks import notify_reopened_after_commit
 from onestop.tracking.models import Feedback, FeedbackKind
 from onestop.tracking.selectors import feedback_state
 
@@ -77,8 +76,8 @@ def tracking_report_not_solved(
 ) -> Case:
     """The citizen says the problem is not solved: the request is reopened (back to "in
     progress", the reason on the timeline for staff) and the answer is kept as feedback, which
-    counts against the organisation in its figures. The staff in charge get an e-mail once
-    this is committed (`notifications.tasks.staff_notify_reopened`)."""
+    counts against the organisation in its figures. The staff in charge are told by
+    notifications (its outbox plans the e-mail from the event, in this transaction)."""
     _require_unanswered_completion(case)
     if not reason.strip():
         raise DomainError(_("กรุณาระบุว่ายังมีปัญหาอะไร"), code="reason_required")
@@ -90,7 +89,6 @@ def tracking_report_not_solved(
             comment=reason.strip(),
         )
         reopened = case_not_solved(case=case, reason=reason, by=By.citizen(request))
-        notify_reopened_after_commit(reopened)
     log.warning(
         "tracking reopened by citizen organisation=%s number=%s", case.organisation_id, case.number
     )

@@ -1,0 +1,81 @@
+"""Writes of the outbox: a message is planned (a row, in the caller's transaction) and the
+worker is asked, once that transaction commits, to deliver what is due."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from onestop.cases.models import Case, CaseEvent
+from onestop.core import crypto
+from onestop.notifications.models import Attachment, Channel, Message, MessageKind, State
+from onestop.notifications.tasks import deliver_soon
+
+
+def mask_email(address: str) -> str:
+    """`somchai.j@example.com` → `so***@example.com`: enough for staff to tell two apart."""
+    local, _at, domain = address.partition("@")
+    return f"{local[:2]}***@{domain}" if domain else "***"
+
+
+def message_plan(
+    *,
+    kind: MessageKind,
+    recipient: str,
+    subject: str,
+    body: str,
+    language: str,
+    case: Case | None = None,
+    event: CaseEvent | None = None,
+    user: User | None = None,
+    attachment: Attachment = Attachment.NONE,
+    channel: Channel = Channel.EMAIL,
+) -> Message:
+    """Put one message in the outbox, in the current transaction, and return it (the one
+    already there when the same event planned the same message for the same recipient).
+
+    Must run inside the transaction of the change that causes it: a rollback then removes the
+    message too, and a commit makes it durable before anything is sent."""
+    address = recipient.strip().lower()
+    recipient_hash = crypto.lookup_hash(f"{channel}:{address}")
+    origin = f"{event.pk}" if event is not None else f"x{uuid.uuid4().hex}"
+    message = Message(
+        organisation_id=case.organisation_id if case is not None else None,
+        case=case,
+        event=event,
+        kind=kind,
+        channel=channel,
+        recipient_user=user,
+        recipient_encrypted=crypto.encrypt(address),
+        recipient_masked=mask_email(address),
+        recipient_hash=recipient_hash,
+        language=language,
+        subject=subject[:300],
+        body_encrypted=crypto.encrypt(body),
+        attachment=attachment,
+        key=f"{origin}:{kind}:{channel}:{recipient_hash[:24]}",
+    )
+    Message.objects.bulk_create([message], ignore_conflicts=True)  # a repeated plan: no copy
+    _deliver_on_commit()
+    return Message.objects.get(key=message.key)
+
+
+def _deliver_on_commit() -> None:
+    """Wake the worker once the transaction commits. One wake-up per message: a run finds all
+    that is due, so the later ones find nothing (cheap), and no bookkeeping can go stale when a
+    savepoint rolls back."""
+    transaction.on_commit(deliver_soon, robust=True)
+
+
+def message_retry(*, message: Message) -> Message:
+    """Queue a failed message again (a staff member's "retry"): a fresh set of attempts."""
+    with transaction.atomic():
+        Message.objects.filter(pk=message.pk, state=State.FAILED).update(
+            state=State.QUEUED, attempts=0, lease_until=None, next_attempt_at=timezone.now()
+        )
+        _deliver_on_commit()
+    message.refresh_from_db()
+    return message
