@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from onestop.backoffice import selectors
+from onestop.backoffice import case_selectors
 from onestop.backoffice.permissions import StaffAccess
 from onestop.backoffice.views.base import staff_view
 from onestop.notifications.selectors import notification_get_for_case
@@ -22,7 +22,7 @@ from onestop.notifications.services import message_retry
 def notification_retry(
     request: HttpRequest, access: StaffAccess, number: str, pk: int
 ) -> HttpResponse:
-    case = selectors.case_get_for_staff(
+    case = case_selectors.case_get_for_staff(
         user=access.user, organisation=access.organisation, number=number, access=access
     )
     message = notification_get_for_case(case=case, pk=pk)
