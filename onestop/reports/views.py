@@ -1,0 +1,48 @@
+"""The public performance page (ผลการดำเนินงาน) of an organisation and its published photos."""
+
+from __future__ import annotations
+
+import io
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from PIL import Image, ImageOps
+
+from onestop.organisations.selectors import organisation_get_public
+from onestop.reports.forms import PeriodForm
+from onestop.reports.selectors import public_performance, public_photo_get
+
+THUMBNAIL = (360, 270)
+
+
+@require_GET
+def performance(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = organisation_get_public(slug=slug)
+    today = timezone.localdate()
+    form = PeriodForm(request.GET or None, today=today)
+    report = public_performance(organisation=organisation, chosen=form.period(), today=today)
+    response = render(
+        request,
+        "reports/performance.html",
+        {"organisation": organisation, "report": report, "form": form, "now": timezone.now()},
+    )
+    response["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+@require_GET
+def photo(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A published "after" photo, made small and re-encoded: the page stays light, and nothing
+    the camera wrote into the file (place, time, device) leaves with it."""
+    organisation = organisation_get_public(slug=slug)
+    attachment = public_photo_get(organisation=organisation, pk=pk)
+    with attachment.file.open("rb") as source, Image.open(source) as image:
+        small = ImageOps.exif_transpose(image).convert("RGB")
+        small.thumbnail(THUMBNAIL)
+        out = io.BytesIO()
+        small.save(out, "JPEG", quality=70, optimize=True)
+    response = HttpResponse(out.getvalue(), content_type="image/jpeg")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
