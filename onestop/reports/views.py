@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 from django.http import HttpRequest, HttpResponse
@@ -17,12 +18,17 @@ from onestop.reports.selectors import public_performance, public_photo_get
 THUMBNAIL = (360, 270)
 
 
+def today() -> dt.date:
+    """Today in Bangkok (a function, so that tests can set the day)."""
+    return timezone.localdate()
+
+
 @require_GET
 def performance(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = organisation_get_public(slug=slug)
-    today = timezone.localdate()
-    form = PeriodForm(request.GET or None, today=today)
-    report = public_performance(organisation=organisation, chosen=form.period(), today=today)
+    day = today()
+    form = PeriodForm(request.GET or None, today=day)
+    report = public_performance(organisation=organisation, chosen=form.period(), today=day)
     response = render(
         request,
         "reports/performance.html",
