@@ -10,9 +10,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from onestop.cases.models import AttachmentKind
 from onestop.cases.services import NewFile
-from tests.uploadfiles import png_bytes
+from tests.uploadfiles import pdf_with_text, png_bytes
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_with_text("map")  # a real one-page PDF (uploads are opened and rewritten)
 PNG = png_bytes(8, 8)  # a real, decodable image (uploads are decoded and re-encoded)
 
 

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client
 
 from onestop.organisations.models import Organisation, Role
 from onestop.organisations.services import staff_create
+from tests.backoffice_helpers import sign_in
 from tests.factories import make_organisation
 
 STRICT = os.environ.get("ONESTOP_STRICT") == "1"
@@ -79,6 +81,12 @@ def staff_a(org_a: Organisation) -> Staff:
 @pytest.fixture
 def staff_b(org_b: Organisation) -> Staff:
     return _staff(org_b, "b")
+
+
+@pytest.fixture
+def admin_client(admin_user: User) -> Client:
+    """pytest-django's `admin_client`, past the second factor the admin requires (TOTP)."""
+    return sign_in(Client(), admin_user)
 
 
 # Browser fixtures live in tests/browser.py; registered here so every test module can use them.

@@ -4,7 +4,10 @@ to a division, set its completion target and what citizens must give."""
 from __future__ import annotations
 
 from typing import Any
+from unittest import mock
 
+import pytest
+from django.db import DatabaseError
 from django.test import Client
 
 from onestop.catalog.selectors import catalogue_for_citizens
@@ -76,3 +79,17 @@ def test_the_confidential_flag_is_not_offered(
 ) -> None:
     sign_in(client, staff_a.admin).post(URL, _data(org_a, "corruption", is_confidential=None))
     assert request_type(org_a, "corruption").is_confidential
+
+
+def test_a_change_is_undone_when_its_audit_entry_cannot_be_written(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    before = request_type(org_a, "cctv")
+    admin = sign_in(client, staff_a.admin)
+    with (
+        mock.patch.object(AuditLog.objects, "create", side_effect=DatabaseError("audit down")),
+        pytest.raises(DatabaseError),
+    ):
+        admin.post(URL, _data(org_a, "cctv", is_active=None, sla_days=3))
+    cctv = request_type(org_a, "cctv")
+    assert (cctv.is_active, cctv.sla_days) == (True, before.sla_days)

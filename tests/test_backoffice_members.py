@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from unittest import mock
 
+import pytest
 from django.contrib.auth.models import User
+from django.db import DatabaseError
 from django.test import Client
 
 from onestop.core.models import AuditAction, AuditLog
 from onestop.organisations.models import Membership, Organisation, Role
+from onestop.organisations.services import staff_create
 from tests.backoffice_helpers import sign_in
-from tests.conftest import Staff
+from tests.conftest import PASSWORD, Staff
 from tests.factories import make_case
 
 URL = "/staff/wangchao/members/"
@@ -75,14 +79,22 @@ def test_someone_elses_account_cannot_be_pulled_in_by_its_username(
 
 
 def test_a_person_may_serve_two_organisations(
-    org_b: Organisation, staff_a: Staff, staff_b: Staff, client: Client
+    staff_a: Staff,
+    staff_b: Staff,
+    client: Client,
+    mailoutbox: list[Any],
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
-    _add(sign_in(client, staff_a.admin), username="b-counter", email="b-counter@example.com",
-         role="counter")  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        _add(sign_in(client, staff_a.admin), username="b-counter", email="b-counter@example.com",
+             role="counter")  # fmt: skip
     person = sign_in(Client(), staff_b.counter)
+    link = re.search(r"(/staff/invitations/\S+/)", mailoutbox[-1].body)
+    assert link is not None
+    person.post(link.group(1), {"answer": "accept"})  # their consent first
     assert person.get("/staff/").status_code == 200  # a choice of two organisations now
     assert person.get("/staff/wangchao/").status_code == 200
-    assert person.get(f"/staff/{org_b.slug}/").status_code == 200
+    assert person.get("/staff/other/").status_code == 200
 
 
 def test_granting_confidential_access_opens_the_complaints_to_that_officer(
@@ -141,3 +153,95 @@ def test_another_organisations_member_cannot_be_changed(
     assert response.status_code == 404
     theirs.refresh_from_db()
     assert theirs.role == Role.COUNTER
+
+
+def test_a_member_is_not_added_when_the_audit_entry_cannot_be_written(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    engineering = org_a.departments.get(key="engineering")
+    admin = sign_in(client, staff_a.admin)
+    with (
+        mock.patch.object(AuditLog.objects, "create", side_effect=DatabaseError("audit down")),
+        pytest.raises(DatabaseError),
+    ):
+        _add(admin, department=engineering.pk)
+    assert not User.objects.filter(username="somsak").exists()
+    assert not Membership.objects.filter(user__username="somsak").exists()
+
+
+def test_a_role_change_is_undone_when_the_audit_entry_cannot_be_written(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    counter = org_a.memberships.get(user=staff_a.counter)
+    admin = sign_in(client, staff_a.admin)
+    with (
+        mock.patch.object(AuditLog.objects, "create", side_effect=DatabaseError("audit down")),
+        pytest.raises(DatabaseError),
+    ):
+        admin.post(f"{URL}{counter.pk}/", {
+            f"m{counter.pk}-role": "executive", f"m{counter.pk}-is_active": "on",
+        })  # fmt: skip
+    counter.refresh_from_db()
+    assert counter.role == Role.COUNTER
+
+
+def _second_admin(org: Organisation) -> User:
+    return staff_create(
+        organisation=org, username="a-admin2", password=PASSWORD, role=Role.ADMIN,
+        email="a-admin2@example.com",
+    ).user  # fmt: skip
+
+
+def _edit(member: Membership, **values: str) -> dict[str, str]:
+    data = {"role": member.role, "department": str(member.department_id or ""), "is_active": "on"}
+    data.update(values)
+    return {f"m{member.pk}-{k}": v for k, v in data.items() if v}
+
+
+def test_an_administrator_cannot_grant_themself_confidential_access(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    me = org_a.memberships.get(user=staff_a.admin)
+    response = sign_in(client, staff_a.admin).post(
+        f"{URL}{me.pk}/", _edit(me, can_see_confidential="on"), follow=True
+    )
+    assert "ให้สิทธิ์เห็นเรื่องร้องเรียนที่เป็นความลับแก่ตัวเองไม่ได้" in response.content.decode()
+    me.refresh_from_db()
+    assert not me.can_see_confidential
+
+
+def test_an_administrator_cannot_grant_themself_by_adding_themself_again(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    response = _add(
+        sign_in(client, staff_a.admin), username="a-admin", email="a-admin@example.com",
+        role="admin", can_see_confidential="on",
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert not org_a.memberships.get(user=staff_a.admin).can_see_confidential
+
+
+def test_every_administrator_sees_who_granted_confidential_access_to_whom(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    second = _second_admin(org_a)
+    me = org_a.memberships.get(user=staff_a.admin)
+    sign_in(Client(), second).post(f"{URL}{me.pk}/", _edit(me, can_see_confidential="on"))
+    me.refresh_from_db()
+    assert me.can_see_confidential
+    entry = AuditLog.objects.filter(action=AuditAction.STAFF_CHANGE, object_ref="a-admin").first()
+    assert entry is not None
+    assert (entry.actor, entry.details["confidential_access"]) == (second, "granted")
+
+    page = sign_in(client, staff_a.admin).get(URL).content.decode()
+    assert "a-admin2 ให้สิทธิ์แก่ a-admin" in page
+
+    officer = org_a.memberships.get(user=staff_a.officer)
+    sign_in(Client(), staff_a.admin).post(
+        f"{URL}{officer.pk}/", _edit(officer, can_see_confidential="on")
+    )
+    sign_in(Client(), staff_a.admin).post(f"{URL}{officer.pk}/", _edit(officer))
+    page = sign_in(Client(), second).get(URL).content.decode()
+    assert "a-admin ให้สิทธิ์แก่ a-officer" in page
+    assert "a-admin ยกเลิกสิทธิ์ของ a-officer" in page
+    assert "a-admin2 ให้สิทธิ์แก่ a-admin" in page

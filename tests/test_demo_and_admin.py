@@ -14,6 +14,7 @@ from onestop.cases.models import Case
 from onestop.cases.workflow import Status
 from onestop.catalog.models import RequestType
 from onestop.organisations.models import Organisation
+from tests.backoffice_helpers import sign_in
 
 
 @pytest.mark.django_db
@@ -31,7 +32,7 @@ def test_the_demo_has_two_organisations_and_requests_in_every_status_and_keeps_d
 @pytest.mark.django_db
 def test_the_admin_lists_every_model_in_thai_for_the_platform_operator(client: Client) -> None:
     call_command("load_demo", "--requests", "10", stdout=io.StringIO())
-    client.force_login(User.objects.get(username="admin"))
+    sign_in(client, User.objects.get(username="admin"))
     index = client.get("/admin/")
     assert index.status_code == 200
     assert "คำร้อง" in index.content.decode()

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from onestop.core.links import eservice_url
 from onestop.organisations.models import Organisation
+from tests.backoffice_helpers import sign_in
 from tests.conftest import PASSWORD, Staff
 from tests.documents_helpers import comparable, pdf_text, qr_texts
 from tests.factories import make_case
@@ -27,9 +28,8 @@ CHANGELIST = "admin:organisations_organisation_changelist"
 
 @pytest.fixture
 def operator(db: None) -> Client:
-    client = Client()
-    client.force_login(User.objects.create_superuser("operator", "op@example.com", PASSWORD))
-    return client
+    operator = User.objects.create_superuser("operator", "op@example.com", PASSWORD)
+    return sign_in(Client(), operator)
 
 
 def _run_action(client: Client, action: str, *organisations: Organisation) -> Response:

@@ -149,7 +149,7 @@ def test_at_most_five_files(citizen: Client, case: Case) -> None:
     response = citizen.post(
         STATUS + "information/", {"info-message": "รูป", "info-attachments": files}
     )
-    assert response.status_code == 400 and "แนบได้ไม่เกิน 5 ไฟล์" in response.content.decode()
+    assert response.status_code == 400 and "แนบเอกสารได้ไม่เกิน 5 ไฟล์" in response.content.decode()
 
 
 def test_information_cannot_be_added_when_none_was_asked(citizen: Client, case: Case) -> None:

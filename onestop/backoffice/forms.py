@@ -22,11 +22,11 @@ from onestop.cases import uploads
 from onestop.cases.models import AttachmentKind, Channel
 from onestop.cases.services import NewFile, Place, Requester
 from onestop.cases.workflow import Status
-from onestop.catalog.models import Category, LocationRule, RequestType
+from onestop.catalog.models import Category, RequestType
 from onestop.core.identity import normalise_mobile, normalise_national_id
 from onestop.core.models import AuditAction
 from onestop.core.thaidate import BE_OFFSET
-from onestop.organisations.models import Department, Role
+from onestop.organisations.models import Department
 
 
 class StaffForm(forms.Form):
@@ -199,10 +199,8 @@ class ResultPhotoForm(CaseActionForm):
     field_order = ["photo", "is_public", "internal_note", "version"]
 
     def clean_photo(self) -> NewFile:
-        new_file = checked_upload(self.cleaned_data["photo"], kind=AttachmentKind.RESULT)
-        if not new_file.content_type.startswith("image/"):
-            raise forms.ValidationError(_("กรุณาเลือกไฟล์ภาพ JPG หรือ PNG"), code="not_image")
-        return new_file
+        (photo,) = uploads.validate_uploads(self.cleaned_data["photo"], kind=AttachmentKind.RESULT)
+        return photo  # a result photo is refused unless it is an image
 
 
 class DuplicateForm(CaseActionForm):
@@ -215,12 +213,6 @@ class DuplicateForm(CaseActionForm):
 
 def _member_label(user: User) -> str:
     return user.get_full_name() or user.get_username()
-
-
-def checked_upload(upload: Any, *, kind: AttachmentKind) -> NewFile:
-    """The wizard's checks (`cases.uploads.validate_upload`): type from the content, images
-    re-encoded without EXIF, bombs and active PDFs refused, the same size limit."""
-    return uploads.validate_upload(upload, kind=kind)
 
 
 class CounterEntryForm(StaffForm):
@@ -277,13 +269,15 @@ class CounterEntryForm(StaffForm):
     def clean_phone(self) -> str:
         return normalise_mobile(self.cleaned_data["phone"])
 
-    def clean_document(self) -> NewFile | None:
-        upload = self.cleaned_data.get("document")
-        return checked_upload(upload, kind=AttachmentKind.DOCUMENT) if upload else None
+    def clean_document(self) -> tuple[NewFile, ...]:
+        return uploads.validate_uploads(
+            self.cleaned_data.get("document"), kind=AttachmentKind.DOCUMENT
+        )
 
-    def clean_id_card(self) -> NewFile | None:
-        upload = self.cleaned_data.get("id_card")
-        return checked_upload(upload, kind=AttachmentKind.ID_CARD) if upload else None
+    def clean_id_card(self) -> tuple[NewFile, ...]:
+        return uploads.validate_uploads(
+            self.cleaned_data.get("id_card"), kind=AttachmentKind.ID_CARD
+        )
 
     def requester(self) -> Requester:
         data = self.cleaned_data
@@ -301,7 +295,7 @@ class CounterEntryForm(StaffForm):
         )  # fmt: skip
 
     def new_files(self) -> tuple[NewFile, ...]:
-        return tuple(f for f in (self.cleaned_data["document"], self.cleaned_data["id_card"]) if f)
+        return (*self.cleaned_data["document"], *self.cleaned_data["id_card"])
 
 
 class BulkForm(StaffForm):
@@ -362,78 +356,6 @@ class BulkForm(StaffForm):
             if version.isdigit():
                 pairs.append((number, int(version)))
         return pairs
-
-
-class ReplyTemplateForm(StaffForm):
-    title = forms.CharField(label=_("ชื่อข้อความ"), max_length=100)
-    request_type = forms.ModelChoiceField(
-        label=_("ประเภทคำร้อง"), queryset=RequestType.objects.none(), required=False,
-        empty_label=_("ทุกประเภท"),
-    )  # fmt: skip
-    status = forms.ChoiceField(label=_("ใช้เมื่อเปลี่ยนเป็นสถานะ"), required=False)
-    body = forms.CharField(
-        label=_("ข้อความถึงผู้ยื่น"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
-    )
-
-    def __init__(self, *args: Any, access: StaffAccess, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        types = RequestType.objects.filter(organisation=access.organisation)
-        if not access.can_see_confidential:
-            types = types.filter(is_confidential=False)
-        self.fields["request_type"].queryset = types  # type: ignore[attr-defined]
-        status_field: Any = self.fields["status"]
-        status_field.choices = [("", _("ทุกสถานะ")), *Status.choices]
-
-
-class MemberForm(StaffForm):
-    role = forms.ChoiceField(label=_("บทบาท"), choices=Role.choices)
-    department = forms.ModelChoiceField(
-        label=_("กอง/สำนัก"), queryset=Department.objects.none(), required=False,
-        empty_label=_("— ไม่สังกัดกอง —"),
-    )  # fmt: skip
-    can_see_confidential = forms.BooleanField(label=_("เห็นเรื่องร้องเรียนที่เป็นความลับ"), required=False)
-
-    def __init__(self, *args: Any, access: StaffAccess, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Department.objects.filter(  # type: ignore[attr-defined]
-            organisation=access.organisation, is_active=True
-        )
-
-
-class MemberAddForm(MemberForm):
-    username = forms.SlugField(label=_("ชื่อผู้ใช้"), max_length=150)
-    email = forms.EmailField(label=_("อีเมล"), help_text=_("ระบบส่งลิงก์ให้ตั้งรหัสผ่านเองทางอีเมลนี้"))
-    first_name = forms.CharField(label=_("ชื่อ"), max_length=150)
-    last_name = forms.CharField(label=_("นามสกุล"), max_length=150)
-    field_order = ["username", "email", "first_name", "last_name", "role", "department",
-                   "can_see_confidential"]  # fmt: skip
-
-
-class MemberEditForm(MemberForm):
-    is_active = forms.BooleanField(label=_("ใช้งาน"), required=False)
-
-
-class RequestTypeForm(StaffForm):
-    name_th = forms.CharField(label=_("ชื่อ (ไทย)"), max_length=200)
-    name_en = forms.CharField(label=_("ชื่อ (อังกฤษ)"), max_length=200, required=False)
-    description_th = forms.CharField(
-        label=_("คำอธิบายสำหรับประชาชน"), required=False, max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )  # fmt: skip
-    is_active = forms.BooleanField(label=_("เปิดรับคำร้องประเภทนี้"), required=False)
-    default_department = forms.ModelChoiceField(
-        label=_("กอง/สำนักที่รับผิดชอบ"), queryset=Department.objects.none(), required=False,
-        empty_label=_("— ให้ศูนย์บริการส่งต่อ —"),
-    )  # fmt: skip
-    sla_days = forms.IntegerField(label=_("ระยะเวลาดำเนินการ (วันทำการ)"), min_value=1, max_value=365)
-    location = forms.ChoiceField(label=_("สถานที่"), choices=LocationRule.choices)
-    id_card_required = forms.BooleanField(label=_("ต้องแนบรูปบัตรประชาชน"), required=False)
-
-    def __init__(self, *args: Any, access: StaffAccess, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["default_department"].queryset = Department.objects.filter(  # type: ignore[attr-defined]
-            organisation=access.organisation, is_active=True
-        )
 
 
 class RoutingRuleForm(StaffForm):

@@ -15,6 +15,9 @@ from django.utils import timezone
 
 from onestop.backoffice.models import ReplyTemplate
 from onestop.backoffice.permissions import Action, StaffAccess, staff_access
+
+# The case page reads reply templates; they live with the other settings in `staff_selectors`.
+from onestop.backoffice.staff_selectors import reply_template_get as reply_template_get  # noqa: PLC0414 (re-export)
 from onestop.cases import numbering
 from onestop.cases.models import Attachment, Case, CaseEvent, RoutingRule
 from onestop.cases.search import case_search
@@ -377,55 +380,6 @@ def reply_templates_for_case(
         action: [t for t in templates if t.status in {"", status}]
         for action, status in statuses.items()
     }
-
-
-def reply_template_list(*, access: StaffAccess) -> QuerySet[ReplyTemplate]:
-    return ReplyTemplate.objects.filter(organisation=access.organisation).select_related(
-        "request_type"
-    )
-
-
-def reply_template_get(*, access: StaffAccess, pk: int) -> ReplyTemplate:
-    template = reply_template_list(access=access).filter(pk=pk).first()
-    if template is None:
-        raise Http404
-    return template
-
-
-def member_list(*, access: StaffAccess) -> QuerySet[Membership]:
-    """The organisation's staff, for its administrators."""
-    if not access.can_manage_staff:
-        raise Http404
-    return (
-        Membership.objects.filter(organisation=access.organisation)
-        .select_related("user", "department")
-        .order_by("-is_active", "role", "user__username")
-    )
-
-
-def member_get(*, access: StaffAccess, pk: int) -> Membership:
-    membership = member_list(access=access).filter(pk=pk).first()
-    if membership is None:
-        raise Http404
-    return membership
-
-
-def catalogue_for_admin(*, access: StaffAccess) -> QuerySet[RequestType]:
-    """Every request type of the organisation, active or not, for its administrators."""
-    if not access.can_manage_staff:
-        raise Http404
-    return (
-        RequestType.objects.filter(organisation=access.organisation)
-        .select_related("category", "default_department")
-        .order_by("category__position", "position", "pk")
-    )
-
-
-def request_type_for_admin(*, access: StaffAccess, pk: int) -> RequestType:
-    request_type = catalogue_for_admin(access=access).filter(pk=pk).first()
-    if request_type is None:
-        raise Http404
-    return request_type
 
 
 EXPORT_LIMIT = 50_000

@@ -5,7 +5,8 @@ from onestop.backoffice import views
 app_name = "backoffice"
 
 urlpatterns = [
-    path("", views.staff_home, name="home"),
+    path("", views.staff_start, name="home"),
+    path("invitations/<str:token>/", views.invitation, name="invitation"),
     path("<slug:org_slug>/", views.inbox, name="inbox"),
     path("<slug:org_slug>/audit/", views.audit_log, name="audit"),
     path("<slug:org_slug>/new/", views.counter_entry, name="counter-entry"),

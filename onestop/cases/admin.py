@@ -1,7 +1,10 @@
 """Platform operators' view of requests. The national ID is shown masked only: the encrypted
-value and its hash are never displayed or editable here."""
+value and its hash are never displayed or editable here. Requests of a confidential type, their
+timeline and files are not shown at all: the operator is no member of the organisation with the
+confidential grant (lists and detail pages alike; a detail URL answers as for a missing row)."""
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from onestop.cases.models import Attachment, Case, CaseEvent, RoutingRule
@@ -47,6 +50,9 @@ class CaseAdmin(admin.ModelAdmin[Case]):
     raw_id_fields = ["assignee"]
     inlines = [CaseEventInline, AttachmentInline]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Case]:
+        return super().get_queryset(request).exclude(request_type__is_confidential=True)
+
     @admin.display(description="เลขคำร้อง", ordering="number")
     def display_number(self, obj: Case) -> str:
         return obj.display_number
@@ -73,6 +79,9 @@ class CaseEventAdmin(ReadOnlyAdmin[CaseEvent]):
     list_select_related = ["case", "actor"]
     date_hierarchy = "created_at"
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CaseEvent]:
+        return super().get_queryset(request).exclude(case__request_type__is_confidential=True)
+
 
 @admin.register(Attachment)
 class AttachmentAdmin(ReadOnlyAdmin[Attachment]):
@@ -88,6 +97,9 @@ class AttachmentAdmin(ReadOnlyAdmin[Attachment]):
     list_filter = ["kind", "is_public", "content_type", "case__organisation"]
     search_fields = ["case__number", "original_name", "sha256"]
     list_select_related = ["case"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Attachment]:
+        return super().get_queryset(request).exclude(case__request_type__is_confidential=True)
 
 
 @admin.register(RoutingRule)

@@ -25,13 +25,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onestop.cases import numbering, routing
+from onestop.cases.files import file_delete_quietly, file_save, files_removed_on_failure
 from onestop.cases.models import (
     Attachment,
     AttachmentKind,
@@ -132,7 +132,8 @@ def case_submit(
     2. With a `submission_key` already used by this organisation, return that request instead
        of creating a second one (double click, back-and-resubmit, network retry).
     3. In one transaction: the request with a fresh random number, its first timeline event and
-       its files. A failure anywhere leaves nothing behind."""
+       its files. A failure anywhere leaves nothing behind: no row, and no file (the files
+       written are deleted when the transaction fails; see `cases.files`)."""
     place = place or Place()
     if request_type.organisation_id != organisation.pk or not request_type.is_active:
         raise DomainError(_("ไม่พบประเภทคำร้องนี้ในหน่วยงาน"), code="foreign_type")
@@ -177,7 +178,8 @@ def case_submit(
         "submitted_at": now,
         "submission_key": submission_key or None,
     }
-    with transaction.atomic():
+    # The files written are deleted if anything fails, the commit included.
+    with files_removed_on_failure(), transaction.atomic():
         case = _create_with_unique_number(fields, organisation, submission_key, local_today)
         if case.events.exists():  # a concurrent retry with the same key won the race
             return case
@@ -544,7 +546,7 @@ def case_result_photo_add(
     """Attach a photo of the work (before/after); public ones are shown on the tracking page."""
     if not photo.content_type.startswith("image/"):
         raise DomainError(_("ภาพผลการดำเนินงานต้องเป็นไฟล์ภาพ JPG หรือ PNG"), code="not_image")
-    with transaction.atomic():
+    with files_removed_on_failure(), transaction.atomic():
         locked = _lock(case, expected_version)
         if locked.status not in RESULT_PHOTO_STATUSES:
             raise _not_now(locked)
@@ -585,7 +587,7 @@ def case_cancel(*, case: Case, reason: str, by: By) -> Case:
 
 def case_answer(*, case: Case, message: str, by: By, files: tuple[NewFile, ...] = ()) -> Case:
     """The citizen answers staff's request for information (with files): back to work."""
-    with transaction.atomic():
+    with files_removed_on_failure(), transaction.atomic():
         locked = _lock(case, None)
         if locked.status != Status.WAITING_CITIZEN:
             raise _not_now(locked)
@@ -633,7 +635,8 @@ def attachment_add(
     uploaded_by: User | None = None,
     is_public: bool = False,
 ) -> Attachment:
-    """Store `new_file` for `case` under a random name, with its size and SHA-256."""
+    """Store `new_file` for `case` under a random name, with its size and SHA-256. A file
+    whose row cannot be saved is deleted; a full disk raises `cases.files.StorageFull`."""
     if is_public and new_file.kind != AttachmentKind.RESULT:
         raise DomainError(_("แสดงต่อผู้ยื่นได้เฉพาะภาพผลการดำเนินงาน"), code="not_publishable")
     extension = re.sub(r"[^a-z0-9]", "", new_file.extension.lower())[:8] or "bin"
@@ -647,8 +650,17 @@ def attachment_add(
         is_public=is_public,
         uploaded_by=uploaded_by,
     )
-    attachment.file.save(
-        f"{secrets.token_urlsafe(18)}.{extension}", ContentFile(new_file.content), save=False
+    storage = attachment.file.storage
+    attachment.file.name = file_save(
+        storage=storage,
+        name=attachment.file.field.generate_filename(
+            attachment, f"{secrets.token_urlsafe(18)}.{extension}"
+        ),
+        content=new_file.content,
     )
-    attachment.save()
+    try:
+        attachment.save()
+    except BaseException:
+        file_delete_quietly(storage=storage, name=attachment.file.name)
+        raise
     return attachment

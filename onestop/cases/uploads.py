@@ -1,23 +1,30 @@
 """Checking a file a citizen (or officer) uploads, before it is kept anywhere.
 
-Use it like this, for every uploaded file, then hand the result to `case_submit` or
-`attachment_add`:
+Forms use it like this, for each file field (one file or several), then hand the result to
+`case_submit` or `attachment_add`:
 
-    from onestop.cases.uploads import validate_upload
-    try:
-        new_file = validate_upload(request.FILES["photo"], kind=AttachmentKind.DOCUMENT)
-    except ValidationError as error:
-        form.add_error("photo", error)   # the message is in Thai and says what to do
+    from onestop.cases import uploads
+
+    def clean_documents(self) -> tuple[NewFile, ...]:
+        # at most MAX_FILES; each refusal names its file, in Thai, and says what to do
+        files = self.cleaned_data["documents"]
+        return uploads.validate_uploads(files, kind=AttachmentKind.DOCUMENT)
+
+`validate_upload` checks one file (what `validate_uploads` runs for each).
 
 What it guarantees about the returned `NewFile`:
 - the type is decided by the content (JPEG, PNG, WebP or PDF), never by the name or by the
   browser's content type; anything else (SVG, HTML, programs, archives) is refused;
-- images are decoded and encoded again (which drops anything hidden in them), turned upright
-  from their EXIF orientation, stripped of all metadata (GPS position, camera, date) and made
-  at most `MAX_IMAGE_SIDE` pixels on the longer side; images larger than `MAX_IMAGE_PIXELS`
-  are refused from their header, before any decoding (decompression bombs);
-- PDFs start with `%PDF-` and contain no JavaScript, launch action or embedded file (also
-  looked for inside compressed streams); they are kept byte for byte;
+- images are decoded and a fresh image is encoded from their pixels alone (which drops anything
+  hidden in them: EXIF with the GPS position, XMP, ICC profiles (colours converted to sRGB
+  first), JPEG comments and APPn segments, PNG text and eXIf chunks, WebP EXIF and XMP), turned
+  upright from their EXIF orientation and made at most `MAX_IMAGE_SIDE` pixels on the longer
+  side; images larger than `MAX_IMAGE_PIXELS` are refused from their header, before any
+  decoding (decompression bombs);
+- PDFs are rewritten by `pdfclean` in a child process with memory and time limits: actions
+  other than links, scripts, embedded files, attachment annotations and XFA are removed,
+  wherever and however encoded, and a fresh file is saved (never the uploaded bytes);
+  password-protected or unreadable PDFs are refused;
 - `original_name` is a display-only name (no path, no control or right-to-left override
   characters): see `sanitise_filename`.
 
@@ -27,17 +34,23 @@ Not done: HEIC (iPhone photos are sent as JPEG by the browser's file picker in m
 from __future__ import annotations
 
 import io
-import re
+import logging
+import subprocess
+import sys
 import warnings
-import zlib
+from collections.abc import Sequence
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
+from onestop.cases import pdfclean
 from onestop.cases.models import AttachmentKind
 from onestop.cases.services import NewFile, sanitise_filename
+
+logger = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 10 * 1024 * 1024  # per file, as uploaded
 MAX_FILES = 5  # supporting documents per request (the ID-card photo is counted apart)
@@ -56,12 +69,8 @@ _EXTENSIONS = {
     "image/webp": "webp",
     "application/pdf": "pdf",
 }
-# PDF names that run code or carry other files. `#xx` escapes in names are decoded first.
-_PDF_DANGEROUS = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|RichMedia|XFA)\b")
-_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-_PDF_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.DOTALL)
-_PDF_INFLATE_PER_STREAM = 4 * 1024 * 1024  # object streams (where actions hide) are small
-_PDF_INFLATE_BUDGET = 40 * 1024 * 1024  # in all, so that a zip bomb cannot stall the server
+_PDFCLEAN = Path(pdfclean.__file__)
+_PDF_SECONDS = 30  # wall-clock limit for rewriting one PDF (the child also has a CPU limit)
 
 
 def _refuse(message: str, code: str) -> ValidationError:
@@ -102,7 +111,7 @@ def validate_upload(uploaded_file: File[bytes], *, kind: AttachmentKind) -> NewF
     2. Decide the type from the first bytes; refuse anything but JPEG/PNG/WebP/PDF (and PDF for
        a photo: the ID card, staff's result photos).
     3. Images: refuse a huge pixel count from the header, then decode, turn upright, drop
-       metadata, shrink, encode again. PDFs: check the header and look for active content."""
+       metadata, shrink, encode again. PDFs: rewrite without active content (`pdfclean`)."""
     name = sanitise_filename(getattr(uploaded_file, "name", None) or "file")
     size = getattr(uploaded_file, "size", None)
     if size is not None and size > MAX_FILE_BYTES:
@@ -119,11 +128,55 @@ def validate_upload(uploaded_file: File[bytes], *, kind: AttachmentKind) -> NewF
     if content_type is None or (photo_only and content_type not in IMAGE_TYPES):
         raise _error_not_supported(kind)
     if content_type == "application/pdf":
-        _check_pdf(content)
-        return NewFile(content, name, content_type, "pdf", kind)
+        return NewFile(_sanitise_pdf(content), _with_extension(name, "pdf"), content_type,
+                       "pdf", kind)  # fmt: skip
     data, content_type = _reencode_image(content, content_type, kind)
     return NewFile(data, _with_extension(name, _EXTENSIONS[content_type]), content_type,
                    _EXTENSIONS[content_type], kind)  # fmt: skip
+
+
+def validate_uploads(
+    uploaded: File[bytes] | Sequence[File[bytes]] | None,
+    *,
+    kind: AttachmentKind,
+    already: int = 0,
+    limit: int = MAX_FILES,
+) -> tuple[NewFile, ...]:
+    """The one check of a form field's files (citizens' wizard and tracking pages, staff forms):
+    none, one or several uploads, each through `validate_upload`. Returns the `NewFile`s, or
+    raises one ValidationError listing every refused file by its name.
+
+    1. Refuse more than `limit` files together with the `already` attached.
+    2. Check each file; collect the refusals as "file “name”: what to do"."""
+    if uploaded is None:
+        files: list[File[bytes]] = []
+    elif isinstance(uploaded, File):
+        files = [uploaded]
+    else:
+        files = list(uploaded)
+    if already + len(files) > limit:
+        message = (
+            _("แนบเอกสารได้ไม่เกิน %(limit)s ไฟล์ (แนบไว้แล้ว %(already)s ไฟล์) กรุณาเลือกเฉพาะไฟล์ที่จำเป็น")
+            if already
+            else _("แนบเอกสารได้ไม่เกิน %(limit)s ไฟล์ กรุณาเลือกเฉพาะไฟล์ที่จำเป็น")
+        )
+        raise _refuse(message % {"limit": limit, "already": already}, "too_many")
+    checked, errors = [], []
+    for item in files:
+        try:
+            checked.append(validate_upload(item, kind=kind))
+        except ValidationError as error:
+            name = sanitise_filename(getattr(item, "name", None) or "")
+            errors.append(
+                _refuse(
+                    _("ไฟล์ “%(name)s”: %(problem)s")
+                    % {"name": name, "problem": " ".join(error.messages)},
+                    error.code or "invalid",
+                )
+            )
+    if errors:
+        raise ValidationError(errors)
+    return tuple(checked)
 
 
 def _too_big() -> ValidationError:
@@ -174,44 +227,77 @@ def _reencode_image(content: bytes, content_type: str, kind: AttachmentKind) -> 
 
 
 def _encode(image: Image.Image, content_type: str) -> tuple[bytes, str]:
-    """Encode a fresh copy with no metadata: no EXIF, no ICC-less surprises, no text chunks."""
+    """Encode a fresh image made of the pixels only: nothing of the original's segments and
+    chunks (EXIF, XMP, ICC profile, JPEG comments and APPn, PNG text and eXIf, WebP EXIF/XMP)
+    can follow, whatever Pillow would otherwise carry over from `image.info`."""
     out = io.BytesIO()
+    image = _in_srgb(image)
     has_alpha = image.mode in {"RGBA", "LA", "PA"} or "transparency" in image.info
     if content_type == "image/jpeg" or (content_type == "image/png" and not has_alpha):
         # Photos (and PNG screenshots without transparency) are stored as JPEG: far smaller.
-        image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
+        _pixels_only(image, "RGB").save(out, "JPEG", quality=85, optimize=True)
         return out.getvalue(), "image/jpeg"
     if content_type == "image/webp":
-        image.convert("RGBA" if has_alpha else "RGB").save(out, "WEBP", quality=80)
+        _pixels_only(image, "RGBA" if has_alpha else "RGB").save(out, "WEBP", quality=80)
         return out.getvalue(), "image/webp"
-    image.convert("RGBA").save(out, "PNG", optimize=True)
+    _pixels_only(image, "RGBA").save(out, "PNG", optimize=True)
     return out.getvalue(), "image/png"
 
 
-def _check_pdf(content: bytes) -> None:
-    """Refuse a PDF with JavaScript, a launch action or embedded files, also inside Flate
-    streams (the first 4 MB of each, 40 MB in all). Not a full PDF parser: it catches the
-    usual active content; the files are never opened by the server or shown inline."""
-    active = _refuse(
-        _("ไฟล์ PDF นี้มีสคริปต์หรือไฟล์ซ่อนอยู่ ระบบรับไม่ได้ กรุณาพิมพ์เป็น PDF ใหม่หรือแนบเป็นรูปภาพ"),
-        "pdf_active_content",
+def _pixels_only(image: Image.Image, mode: str) -> Image.Image:
+    converted = image.convert(mode)
+    return Image.frombytes(mode, converted.size, converted.tobytes())
+
+
+def _in_srgb(image: Image.Image) -> Image.Image:
+    """Colours as the embedded ICC profile meant them, before the profile is dropped; a
+    profile that cannot be read (or carries something else) is ignored."""
+    profile = image.info.get("icc_profile")
+    if not profile or image.mode not in {"RGB", "RGBA"}:
+        return image
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+        converted = ImageCms.profileToProfile(
+            image, source, ImageCms.createProfile("sRGB"), outputMode=image.mode
+        )
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        return image
+    return converted if converted is not None else image
+
+
+def _sanitise_pdf(content: bytes) -> bytes:
+    """The PDF rewritten by `pdfclean` in a child process (see there): no actions but links,
+    no scripts, embedded files or XFA, every generic filter decoded, no object streams. A file
+    it cannot open, or too big or too slow to rewrite, is refused."""
+    try:
+        result = subprocess.run(  # noqa: S603 (our own interpreter and module, no shell)
+            [sys.executable, "-I", str(_PDFCLEAN)],
+            input=content, capture_output=True, timeout=_PDF_SECONDS, check=False,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        logger.warning("uploads: rewriting a PDF took over %s s", _PDF_SECONDS)
+        raise _pdf_broken() from None
+    if result.returncode == 0 and result.stdout.startswith(b"%PDF-"):
+        return result.stdout
+    if result.returncode == pdfclean.EXIT_PASSWORD:
+        raise _refuse(
+            _("ไฟล์ PDF นี้ตั้งรหัสผ่านไว้ ระบบเปิดไม่ได้ กรุณาบันทึกเป็น PDF ใหม่โดยไม่ใส่รหัสผ่าน หรือแนบเป็นรูปภาพ"),
+            "pdf_password",
+        )
+    if result.returncode == pdfclean.EXIT_ACTIVE:
+        raise _refuse(
+            _("ไฟล์ PDF นี้มีสคริปต์หรือไฟล์ซ่อนอยู่ ระบบรับไม่ได้ กรุณาพิมพ์เป็น PDF ใหม่หรือแนบเป็นรูปภาพ"),
+            "pdf_active_content",
+        )
+    logger.warning(
+        "uploads: a PDF was refused (exit %s): %s",
+        result.returncode, result.stderr[-500:].decode(errors="replace"),
+    )  # fmt: skip
+    raise _pdf_broken()
+
+
+def _pdf_broken() -> ValidationError:
+    return _refuse(
+        _("เปิดไฟล์ PDF นี้ไม่ได้ ไฟล์อาจเสียหายหรือซับซ้อนเกินไป กรุณาบันทึกเป็น PDF ใหม่หรือแนบเป็นรูปภาพ"),
+        "pdf_broken",
     )
-    if _has_dangerous_name(content):
-        raise active
-    budget = _PDF_INFLATE_BUDGET
-    for match in _PDF_STREAM.finditer(content):
-        inflater = zlib.decompressobj()
-        try:
-            inflated = inflater.decompress(match.group(1), _PDF_INFLATE_PER_STREAM)
-        except zlib.error:
-            continue  # not a Flate stream (a JPEG image, say)
-        if _has_dangerous_name(inflated):
-            raise active
-        budget -= len(inflated)
-        if budget <= 0:
-            break
-
-
-def _has_dangerous_name(data: bytes) -> bool:
-    decoded = _PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), data)
-    return _PDF_DANGEROUS.search(decoded) is not None

@@ -6,7 +6,6 @@ from django.http import HttpRequest
 
 from onestop.catalog.models import Category, RequestType
 from onestop.catalog.services import catalogue_install_default
-from onestop.documents.admin import download_poster_pdf, download_poster_png
 from onestop.organisations.models import Department, Organisation
 
 
@@ -29,8 +28,9 @@ class OrganisationAdmin(admin.ModelAdmin[Organisation]):
     list_filter = ["kind", "is_active", "province"]
     search_fields = ["name_th", "name_en", "code", "slug", "province", "district"]
     prepopulated_fields = {"slug": ["name_en"]}
+    # The poster downloads are added by the documents app (`DocumentsConfig.ready`): catalog
+    # sits below documents and must not import it.
     inlines = [DepartmentInline, CategoryInline]
-    actions = [download_poster_pdf, download_poster_png]
 
     def save_related(
         self, request: HttpRequest, form: ModelForm[Any], formsets: Any, change: bool

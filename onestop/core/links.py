@@ -5,6 +5,7 @@ The paths are fixed here because they are printed and must never change:
     /<org-slug>/oss/            its One Stop Service centre      (portal)
     /<org-slug>/request/        the 5-step request wizard        (eservice)
     /<org-slug>/track/          check results                    (tracking)
+    /staff/invitations/<token>/ a staff invitation, e-mailed     (backoffice)
 The matching URL patterns must keep these paths."""
 
 from __future__ import annotations
@@ -35,3 +36,8 @@ def tracking_url(slug: str, number: str = "") -> str:
     still asked for)."""
     query = f"?{urlencode({'number': number})}" if number else ""
     return _absolute(f"/{slug}/track/{query}")
+
+
+def staff_invitation_url(token: str) -> str:
+    """Where an invited member of staff accepts an organisation's invitation (signed in)."""
+    return _absolute(f"/staff/invitations/{token}/")

@@ -1,5 +1,6 @@
-"""Admin actions for platform operators. The Organisation admin lives in `catalog.admin`, which
-lists these in its `actions`; nothing is registered here."""
+"""Admin actions for platform operators. The Organisation admin lives in `catalog.admin`, below
+this app; `DocumentsConfig.ready` adds these actions to it (`add_poster_actions`), so catalog
+never imports documents. No model is registered here."""
 
 from __future__ import annotations
 
@@ -79,3 +80,9 @@ def download_poster_png(
         modeladmin, request, queryset,
         render=poster_png, extension="png", content_type="image/png",
     )  # fmt: skip
+
+
+def add_poster_actions(site: admin.AdminSite) -> None:
+    """Offer the poster downloads on the Organisation admin registered by `catalog.admin`."""
+    model_admin = site.get_model_admin(Organisation)
+    model_admin.actions = [*(model_admin.actions or ()), download_poster_pdf, download_poster_png]

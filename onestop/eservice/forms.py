@@ -12,13 +12,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from onestop.cases.models import AttachmentKind
-from onestop.cases.services import NewFile, Place, sanitise_filename
-from onestop.cases.uploads import (
-    ACCEPT_DOCUMENT,
-    ACCEPT_IMAGE,
-    MAX_FILES,
-    validate_upload,
-)
+from onestop.cases.services import NewFile, Place
+from onestop.cases.uploads import ACCEPT_DOCUMENT, ACCEPT_IMAGE, validate_uploads
 from onestop.catalog.models import Category, LocationRule, RequestType
 from onestop.core import addresses
 from onestop.core.forms import MultipleFileField, MultipleFileInput
@@ -271,40 +266,15 @@ class DocumentsForm(forms.Form):
 
     def clean_documents(self) -> list[UploadedFile[bytes]]:
         uploaded: list[UploadedFile[bytes]] = self.cleaned_data.get("documents") or []
-        if self.documents_already + len(uploaded) > MAX_FILES:
-            raise ValidationError(
-                _(
-                    "แนบเอกสารได้ไม่เกิน %(limit)s ไฟล์ (แนบไว้แล้ว %(already)s ไฟล์) "
-                    "กรุณาเลือกเฉพาะไฟล์ที่จำเป็น"
-                )
-                % {"limit": MAX_FILES, "already": self.documents_already},
-                code="too_many",
-            )
-        errors = []
-        for item in uploaded:
-            try:
-                self.new_files.append(validate_upload(item, kind=AttachmentKind.DOCUMENT))
-            except ValidationError as error:
-                errors.append(
-                    ValidationError(
-                        _("ไฟล์ “%(name)s”: %(problem)s")
-                        % {"name": _display_name(item), "problem": " ".join(error.messages)},
-                        code=error.code,
-                    )
-                )
-        if errors:
-            raise ValidationError(errors)
+        self.new_files += validate_uploads(
+            uploaded, kind=AttachmentKind.DOCUMENT, already=self.documents_already
+        )
         return uploaded
 
     def clean_id_card(self) -> UploadedFile[bytes] | None:
         item: UploadedFile[bytes] | None = self.cleaned_data.get("id_card")
-        if item:
-            self.new_files.append(validate_upload(item, kind=AttachmentKind.ID_CARD))
+        self.new_files += validate_uploads(item, kind=AttachmentKind.ID_CARD)
         return item
-
-
-def _display_name(item: UploadedFile[bytes]) -> str:
-    return sanitise_filename(item.name or "")
 
 
 class ConfirmForm(forms.Form):

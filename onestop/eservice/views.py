@@ -6,13 +6,16 @@ through `cases.services.case_submit` (one transaction, idempotent per wizard key
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.sessions.backends.base import UpdateError
 from django.core.files.storage import default_storage
 from django.db import DatabaseError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -24,6 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
+from onestop.cases.files import StorageFull
 from onestop.cases.models import AttachmentKind, Case
 from onestop.cases.selectors import case_get_for_organisation
 from onestop.cases.services import Place, Requester, case_submit
@@ -41,6 +45,7 @@ from onestop.organisations.models import Organisation
 from onestop.organisations.selectors import organisation_get_public
 
 logger = logging.getLogger(__name__)
+_View = Callable[..., HttpResponse]
 
 STEP_TITLES = {
     "details": gettext_lazy("รายละเอียดคำร้อง"),
@@ -126,6 +131,34 @@ def _after(step: str, organisation: Organisation, wizard: Wizard) -> HttpRespons
     ):
         following = "documents"
     return redirect(_url(max(missing, following, key=STEPS.index), organisation.slug))
+
+
+def _unavailable(request: HttpRequest, slug: str, back: str, error: Exception) -> HttpResponse:
+    """The outage page: nothing of this post was kept, everything entered before still is
+    (the session is not saved with an error status). 507 for a full disk, else 503."""
+    full = isinstance(error, StorageFull)
+    logger.error("eservice: %s failed for %s (%r)", back, slug, error, exc_info=not full)
+    context = {"back_url": _url(back, slug), "storage_full": full}
+    response = render(request, "eservice/unavailable.html", context, status=507 if full else 503)
+    response["Retry-After"] = "120"
+    return response
+
+
+def _kept_on_outage(back: str) -> Callable[[_View], _View]:
+    """Turn a database or storage failure in a wizard view into the outage page, with a link
+    back to the step `back`. The database may be gone: the page needs none of it."""
+
+    def decorate(view: _View) -> _View:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+            try:
+                return view(request, slug, *args, **kwargs)
+            except (StorageFull, DatabaseError, OSError, UpdateError) as error:
+                return _unavailable(request, slug, back, error)
+
+        return wrapper
+
+    return decorate
 
 
 # -- step 1 ------------------------------------------------------------------------------------
@@ -261,6 +294,7 @@ def documents(request: HttpRequest, slug: str) -> HttpResponse:
     return csrf_protect(_documents)(request, slug)
 
 
+@_kept_on_outage("documents")
 def _documents(request: HttpRequest, slug: str, *, too_large: bool = False) -> HttpResponse:
     organisation = organisation_get_public(slug=slug)
     wizard = Wizard(request.session, slug)
@@ -282,8 +316,7 @@ def _documents(request: HttpRequest, slug: str, *, too_large: bool = False) -> H
             return redirect(_url("documents", slug))
         form = DocumentsForm(request.POST, request.FILES, documents_already=already)
         if form.is_valid():
-            for new_file in form.new_files:
-                wizard.add_file(new_file)
+            wizard.add_files(form.new_files)
             has_id_card = any(f.is_id_card for f in wizard.files)
             if request.POST.get("action") != "next":
                 if form.new_files:
@@ -367,6 +400,7 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@_kept_on_outage("review")
 def confirm(request: HttpRequest, slug: str) -> HttpResponse:
     """GET: the confirmation question as a page (without JavaScript). POST: file the request.
 
@@ -374,7 +408,8 @@ def confirm(request: HttpRequest, slug: str) -> HttpResponse:
     2. No wizard in the session → it expired: step 1 with a message.
     3. Steps missing → the first missing step; nothing is created.
     4. `case_submit` in one transaction; a domain error goes back to review, a database or
-       storage failure shows a friendly page, with everything entered kept."""
+       storage failure (here or in the look-ups above) shows the outage page (503, or 507
+       for a full disk), with everything entered kept."""
     organisation = organisation_get_public(slug=slug)
     wizard = Wizard(request.session, slug)
     if request.method == "POST":
@@ -419,6 +454,8 @@ def _submit(request: HttpRequest, organisation: Organisation, wizard: Wizard) ->
             files=wizard.read_files(),
             submission_key=wizard.submission_key,
         )
+    except StorageFull as error:
+        return _unavailable(request, organisation.slug, "review", error)
     except DomainError as error:
         context = _step_context("review", organisation, submit_error=error.message,
                                 **_summary(organisation, wizard))  # fmt: skip
@@ -431,9 +468,7 @@ def _submit(request: HttpRequest, organisation: Organisation, wizard: Wizard) ->
         if existing is not None:
             wizard.finish(existing.number)
             return redirect(_url("done", organisation.slug))
-        logger.exception("eservice: saving a request failed (%s)", organisation.slug)
-        context = _step_context("review", organisation, problem="save")
-        return render(request, "eservice/error.html", context, status=503)
+        raise
     wizard.finish(case.number)
     return redirect(_url("done", organisation.slug))
 

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.sessions.backends.base import SessionBase
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from onestop.cases.files import file_delete_quietly, file_save
 from onestop.cases.models import AttachmentKind
 from onestop.cases.services import NewFile
 from onestop.catalog.models import LocationRule, RequestType
@@ -156,15 +156,41 @@ class Wizard:
     def file(self, file_id: str) -> StagedFile | None:
         return next((f for f in self.files if secrets.compare_digest(f.id, file_id)), None)
 
-    def add_file(self, new_file: NewFile) -> StagedFile:
-        if new_file.kind == AttachmentKind.ID_CARD:  # one ID card: a new photo replaces it
-            for old in self.files:
-                if old.is_id_card:
-                    self.remove_file(old.id)
+    def add_files(self, new_files: list[NewFile]) -> list[StagedFile]:
+        """Stage `new_files` and save the session at once, so that the wizard names them
+        before the citizen is told they are attached.
+
+        1. Write each file whole (`cases.files.file_save`: a full disk raises `StorageFull`
+           and leaves no partial file).
+        2. Save the session now: a database failure shows here, while the view can still
+           answer with the outage page, not in the middleware after it.
+        3. Only then delete the ID-card photo a new one replaces. On any failure, delete what
+           this call wrote: the session (not saved for an error page) keeps the state before."""
+        staged: list[StagedFile] = []
+        replaced: list[StagedFile] = []
+        try:
+            for new_file in new_files:
+                if new_file.kind == AttachmentKind.ID_CARD:  # one ID card: a new photo replaces it
+                    replaced += [old for old in self.files if old.is_id_card]
+                    self.data["files"] = [f for f in self.data.get("files", [])
+                                          if f["kind"] != AttachmentKind.ID_CARD]  # fmt: skip
+                staged.append(self._stage(new_file))
+            self.save()
+            self.session.save()
+        except BaseException:
+            for done in staged:
+                file_delete_quietly(storage=default_storage, name=done.path)
+            raise
+        for old in replaced:
+            file_delete_quietly(storage=default_storage, name=old.path)
+        return staged
+
+    def _stage(self, new_file: NewFile) -> StagedFile:
         file_id = secrets.token_urlsafe(12)
-        path = default_storage.save(
-            f"{STAGING_ROOT}/{self.data['staging']}/{file_id}.{new_file.extension}",
-            ContentFile(new_file.content),
+        path = file_save(
+            storage=default_storage,
+            name=f"{STAGING_ROOT}/{self.data['staging']}/{file_id}.{new_file.extension}",
+            content=new_file.content,
         )
         staged = StagedFile(
             id=file_id,
@@ -176,7 +202,6 @@ class Wizard:
             path=path,
         )
         self.data.setdefault("files", []).append(staged.__dict__)
-        self.save()
         return staged
 
     def remove_file(self, file_id: str) -> None:

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from onestop.notifications.models import SentNotification
@@ -10,6 +11,10 @@ class SentNotificationAdmin(admin.ModelAdmin[SentNotification]):
     list_filter = ["channel", "case__organisation"]
     search_fields = ["case__number", "subject", "recipients"]
     list_select_related = ["case"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SentNotification]:
+        # Not about confidential requests: the operator does not see those (see cases.admin).
+        return super().get_queryset(request).exclude(case__request_type__is_confidential=True)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # written when a notification is sent, never by hand

@@ -1,9 +1,10 @@
 """Organisation admin lives in `catalog.admin` (it shows the catalogue and installs the default
-one on creation); here: departments and staff memberships."""
+one on creation); here: departments, staff memberships and invitations (read-only)."""
 
 from django.contrib import admin
+from django.http import HttpRequest
 
-from onestop.organisations.models import Department, Membership
+from onestop.organisations.models import Department, Invitation, Membership
 
 
 @admin.register(Department)
@@ -29,3 +30,22 @@ class MembershipAdmin(admin.ModelAdmin[Membership]):
     search_fields = ["user__username", "user__email", "user__first_name", "organisation__name_th"]
     list_select_related = ["user", "organisation", "department"]
     autocomplete_fields = ["user", "organisation", "department"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin[Invitation]):
+    """Read-only: invitations are made by organisation administrators and answered by the person
+    invited (`organisations.services`); the token is never shown."""
+
+    list_display = ["user", "organisation", "role", "invited_by", "created_at", "expires_at",
+                    "accepted_at", "declined_at"]  # fmt: skip
+    list_filter = ["role", "organisation"]
+    search_fields = ["user__username", "organisation__name_th"]
+    list_select_related = ["user", "organisation", "invited_by"]
+    exclude = ["token"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Invitation | None = None) -> bool:
+        return False

@@ -133,3 +133,48 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.organisation} · {self.get_role_display()}"
+
+
+class Invitation(models.Model):
+    """An offer of a role in an organisation to a person whose account already serves another
+    organisation: nothing changes until they accept it, signed in, before it expires."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations",
+        verbose_name=_("องค์กร"),
+    )  # fmt: skip
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_invitations",
+        verbose_name=_("ผู้ได้รับเชิญ"),
+    )  # fmt: skip
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("ผู้เชิญ"),
+    )  # fmt: skip
+    role = models.CharField(_("บทบาท"), max_length=16, choices=Role.choices)
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        verbose_name=_("กอง/สำนัก"),
+    )  # fmt: skip
+    can_see_confidential = models.BooleanField(_("เห็นเรื่องร้องเรียนที่เป็นความลับ"), default=False)
+    # Random, in the e-mailed link; useless without signing in as `user`.
+    token = models.CharField(_("รหัสคำเชิญ"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("สร้างเมื่อ"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("หมดอายุ"))
+    accepted_at = models.DateTimeField(_("ตอบรับเมื่อ"), null=True, blank=True)
+    declined_at = models.DateTimeField(_("ปฏิเสธเมื่อ"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("คำเชิญเป็นเจ้าหน้าที่")
+        verbose_name_plural = pgettext_lazy("plural", "คำเชิญเป็นเจ้าหน้าที่")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                condition=models.Q(accepted_at__isnull=True, declined_at__isnull=True),
+                name="invitation_one_open_per_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.organisation} · {self.get_role_display()}"

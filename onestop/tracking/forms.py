@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from onestop.cases import numbering, uploads
@@ -74,16 +73,6 @@ class CancelForm(Form):
     )
 
 
-def _validate_files(files: list[UploadedFile[Any]]) -> tuple[NewFile, ...]:
-    """The wizard's checks (`onestop.cases.uploads`): type from the content, images re-encoded
-    without EXIF, bombs and active PDFs refused, the same limits."""
-    if len(files) > uploads.MAX_FILES:
-        raise forms.ValidationError(
-            _("แนบได้ไม่เกิน %(count)s ไฟล์") % {"count": uploads.MAX_FILES}, code="too_many"
-        )
-    return tuple(uploads.validate_upload(f, kind=AttachmentKind.DOCUMENT) for f in files)
-
-
 class AddInformationForm(Form):
     prefix = "info"
     message = forms.CharField(
@@ -100,7 +89,9 @@ class AddInformationForm(Form):
     )
 
     def clean_attachments(self) -> tuple[NewFile, ...]:
-        return _validate_files(self.cleaned_data.get("attachments") or [])
+        return uploads.validate_uploads(
+            self.cleaned_data.get("attachments"), kind=AttachmentKind.DOCUMENT
+        )
 
 
 class NotSolvedForm(Form):

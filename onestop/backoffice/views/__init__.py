@@ -17,16 +17,18 @@ from onestop.backoffice.views.inbox import bulk_action, inbox, inbox_export, sta
 from onestop.backoffice.views.organisation import (
     audit_log,
     catalogue,
+    invitation,
     member_edit,
     members,
     poster,
     reply_templates,
     routing_rules,
+    staff_start,
 )
 
 __all__ = [
     "attachment_download", "attachment_publish", "audit_log", "bulk_action", "case_act",
     "case_detail", "case_document", "case_national_id_show", "catalogue", "counter_entry",
-    "inbox", "inbox_export", "member_edit", "members", "poster", "reply_templates", "routing_rules",
-    "staff_home", "staff_view",
+    "inbox", "inbox_export", "invitation", "member_edit", "members", "poster", "reply_templates",
+    "routing_rules", "staff_home", "staff_start", "staff_view",
 ]  # fmt: skip

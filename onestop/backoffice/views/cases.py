@@ -251,6 +251,7 @@ def counter_entry(request: HttpRequest, access: StaffAccess) -> HttpResponse:
         access=access,
         initial={"submission_key": secrets.token_urlsafe(24), "channel": Channel.COUNTER},
     )
+    status = 400
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         place = form.place()
@@ -267,6 +268,7 @@ def counter_entry(request: HttpRequest, access: StaffAccess) -> HttpResponse:
             )  # fmt: skip
         except DomainError as error:
             form.add_error(_FORM_FIELD_FOR_ERROR.get(error.code), error.message)
+            status = 507 if error.code == "storage_full" else 400
         else:
             messages.success(
                 request,
@@ -280,5 +282,5 @@ def counter_entry(request: HttpRequest, access: StaffAccess) -> HttpResponse:
         request,
         "backoffice/counter_entry.html",
         {"access": access, "organisation": access.organisation, "form": form},
-        status=400 if form.errors else 200,
+        status=status if form.errors else 200,
     )
