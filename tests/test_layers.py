@@ -1,5 +1,5 @@
 """The apps depend downwards only (docs: house style): core ← organisations ← catalog ← cases ←
-{documents, notifications} ← {portal, tracking, eservice, accounts ← backoffice}."""
+{documents, notifications, reports} ← {portal, tracking, eservice, accounts ← backoffice}."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ LAYERS = [
     {"organisations"},
     {"catalog"},
     {"cases"},
-    {"documents", "notifications"},
+    {"documents", "notifications", "reports"},
     {"portal", "tracking", "eservice", "accounts"},
     {"backoffice"},
 ]
