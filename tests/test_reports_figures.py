@@ -187,3 +187,14 @@ def test_the_rebuild_from_the_event_log_gives_the_same_rollups(
     assert live[0] and live[1] and live[2]
     call_command("reports_rebuild", verbosity=0)
     assert _rows() == live
+
+
+def test_a_rebuild_of_one_organisation_leaves_the_others_alone(
+    org_a: Organisation, org_b: Organisation, staff_b: Staff, history: History
+) -> None:
+    reports_data.submit(org_b, "street-light", "2026-01-07")
+    live = _rows()
+    DailyCount.objects.filter(organisation=org_a).update(received=0)  # damaged
+    call_command("reports_rebuild", organisation="wangchao", verbosity=0)
+    assert _rows() == live
+    assert DailyCount.objects.filter(organisation=org_b).get().received == 1

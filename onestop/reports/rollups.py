@@ -197,7 +197,7 @@ def _state_save(
     state.first_response_due = facts.first_response_due
     state.completed_at = case.completed_at
     state.changed_at = max(changed_at, existing.changed_at) if existing else changed_at
-    state.save()
+    state.save(force_insert=existing is None)
 
 
 def _key_filter(names: Iterable[str], values: Iterable[Any]) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -29,13 +29,11 @@ def performance(request: HttpRequest, slug: str) -> HttpResponse:
     day = today()
     form = PeriodForm(request.GET or None, today=day)
     report = public_performance(organisation=organisation, chosen=form.period(), today=day)
-    response = render(
+    return render(
         request,
         "reports/performance.html",
         {"organisation": organisation, "report": report, "form": form, "now": timezone.now()},
     )
-    response["Cache-Control"] = "public, max-age=60"
-    return response
 
 
 @require_GET
@@ -44,11 +42,14 @@ def photo(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     the camera wrote into the file (place, time, device) leaves with it."""
     organisation = organisation_get_public(slug=slug)
     attachment = public_photo_get(organisation=organisation, pk=pk)
-    with attachment.file.open("rb") as source, Image.open(source) as image:
-        small = ImageOps.exif_transpose(image).convert("RGB")
-        small.thumbnail(THUMBNAIL)
-        out = io.BytesIO()
-        small.save(out, "JPEG", quality=70, optimize=True)
+    out = io.BytesIO()
+    try:
+        with attachment.file.open("rb") as source, Image.open(source) as image:
+            small = ImageOps.exif_transpose(image).convert("RGB")
+            small.thumbnail(THUMBNAIL)
+            small.save(out, "JPEG", quality=70, optimize=True)
+    except (OSError, Image.DecompressionBombError) as error:  # missing or not a picture
+        raise Http404 from error
     response = HttpResponse(out.getvalue(), content_type="image/jpeg")
     response["Cache-Control"] = "public, max-age=86400"
     return response
