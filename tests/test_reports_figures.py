@@ -14,7 +14,14 @@ from django.db import models
 
 from onestop.organisations.models import Organisation
 from onestop.reports.figures import Histogram
-from onestop.reports.models import CaseState, DailyCount, Distribution, OpenCount
+from onestop.reports.models import (
+    CaseState,
+    DailyCount,
+    Distribution,
+    MonthlyCount,
+    MonthlyDistribution,
+    OpenCount,
+)
 from onestop.reports.selectors import (
     Period,
     fiscal_year,
@@ -177,7 +184,10 @@ def _rows() -> tuple[set[tuple[object, ...]], ...]:
         names = [f.attname for f in model._meta.concrete_fields if f.attname not in exclude]
         return {tuple(row) for row in model._default_manager.values_list(*names)}
 
-    return (rows(DailyCount), rows(Distribution), rows(OpenCount), rows(CaseState, ()))
+    return (
+        rows(DailyCount), rows(Distribution), rows(MonthlyCount), rows(MonthlyDistribution),
+        rows(OpenCount), rows(CaseState, ()),
+    )  # fmt: skip
 
 
 def test_the_rebuild_from_the_event_log_gives_the_same_rollups(

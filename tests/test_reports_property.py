@@ -25,7 +25,15 @@ from onestop.cases.workflow import OPEN_STATUSES, Actor, Move
 from onestop.core.errors import DomainError
 from onestop.core.models import Holiday
 from onestop.organisations.models import Organisation
-from onestop.reports.models import CaseState, DailyCount, Distribution, Measure, OpenCount
+from onestop.reports.models import (
+    CaseState,
+    DailyCount,
+    Distribution,
+    Measure,
+    MonthlyCount,
+    MonthlyDistribution,
+    OpenCount,
+)
 from onestop.reports.rollups import rollups_rebuild
 from tests import reports_data
 from tests.conftest import Staff
@@ -51,7 +59,8 @@ def _rows(model: type[models.Model]) -> Counter[tuple[object, ...]]:
 
 
 def _snapshot() -> tuple[Counter[tuple[object, ...]], ...]:
-    return tuple(_rows(m) for m in (DailyCount, Distribution, OpenCount, CaseState))
+    tables = (DailyCount, Distribution, MonthlyCount, MonthlyDistribution, OpenCount, CaseState)
+    return tuple(_rows(m) for m in tables)
 
 
 def _apply(organisation: Organisation, staff: Staff, plan: list[tuple[Any, int]]) -> None:

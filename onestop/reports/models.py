@@ -181,3 +181,67 @@ class CaseState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.status}"
+
+
+class MonthlyCount(models.Model):
+    """The counters of DailyCount by organisation × type × month, kept with them: what the
+    public page reads (its periods are whole months), a few hundred rows per organisation and
+    year whatever the number of requests and of departments and channels."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("องค์กร")
+    )
+    request_type = models.ForeignKey(
+        RequestType, on_delete=models.CASCADE, related_name="+", verbose_name=_("ประเภทคำร้อง")
+    )
+    month = models.DateField(_("เดือน"))  # its first day
+    received = models.PositiveIntegerField(_("ยื่นคำร้อง"), default=0)
+    first_responded = models.PositiveIntegerField(_("ตอบกลับครั้งแรก"), default=0)
+    completed = models.PositiveIntegerField(_("แล้วเสร็จ"), default=0)
+    completed_on_time = models.PositiveIntegerField(_("แล้วเสร็จภายในกำหนด"), default=0)
+    reopened_by_citizen = models.PositiveIntegerField(_("ผู้ยื่นแจ้งว่ายังไม่ได้รับการแก้ไข"), default=0)
+    reopened_by_staff = models.PositiveIntegerField(_("เจ้าหน้าที่เปิดเรื่องอีกครั้ง"), default=0)
+    forwarded = models.PositiveIntegerField(_("ส่งต่อหน่วยงานอื่น"), default=0)
+    rejected = models.PositiveIntegerField(_("ไม่รับเรื่อง"), default=0)
+    cancelled = models.PositiveIntegerField(_("ยกเลิกโดยผู้ยื่น"), default=0)
+    confirmed_solved = models.PositiveIntegerField(_("ผู้ยื่นยืนยันว่าแก้ไขแล้ว"), default=0)
+
+    class Meta:
+        verbose_name = _("ยอดรายเดือน")
+        verbose_name_plural = _("ยอดรายเดือน")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "month", "request_type"], name="reports_monthly_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.request_type_id} {self.month}"
+
+
+class MonthlyDistribution(models.Model):
+    """Distribution by organisation × type × month (see MonthlyCount)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("องค์กร")
+    )
+    request_type = models.ForeignKey(
+        RequestType, on_delete=models.CASCADE, related_name="+", verbose_name=_("ประเภทคำร้อง")
+    )
+    month = models.DateField(_("เดือน"))
+    measure = models.CharField(_("ตัววัด"), max_length=16, choices=Measure.choices)
+    value = models.PositiveSmallIntegerField(_("ค่า"))
+    count = models.PositiveIntegerField(_("จำนวน"), default=0)
+
+    class Meta:
+        verbose_name = _("การกระจายรายเดือน")
+        verbose_name_plural = _("การกระจายรายเดือน")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "month", "request_type", "measure", "value"],
+                name="reports_monthly_distribution_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.month} {self.measure}={self.value} ×{self.count}"

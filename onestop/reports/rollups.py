@@ -32,6 +32,8 @@ from onestop.reports.models import (
     DailyCount,
     Distribution,
     Measure,
+    MonthlyCount,
+    MonthlyDistribution,
     OpenCount,
 )
 from onestop.reports.workdays import working_days_between
@@ -224,9 +226,36 @@ def tally_apply(tally: Tally) -> None:
         if n:
             changes.append(("c", _sortable(key), OpenCount, _key_filter(OPEN_KEY_NAMES, key),
                             {"count": n}))  # fmt: skip
+    monthly, monthly_distribution = _by_month(tally)
+    for key, counts in monthly.items():
+        amounts = {name: n for name, n in counts.items() if n}
+        if amounts:
+            where = _key_filter(MONTH_KEY_NAMES, key)
+            changes.append(("d", _sortable(key), MonthlyCount, where, amounts))
+    for key, n in monthly_distribution.items():
+        if n:
+            where = _key_filter((*MONTH_KEY_NAMES, "measure", "value"), key)
+            changes.append(("e", _sortable(key), MonthlyDistribution, where, {"count": n}))
     changes.sort(key=lambda change: (change[0], change[1]))
     for _order, _sort, model, where, amounts in changes:
         _add(model, where, amounts)
+
+
+MONTH_KEY_NAMES = ("organisation_id", "month", "request_type_id")
+
+
+def _by_month(
+    tally: Tally,
+) -> tuple[dict[tuple[Any, ...], Counter[str]], Counter[tuple[Any, ...]]]:
+    """The daily additions of `tally` summed by organisation × month × type."""
+    monthly: dict[tuple[Any, ...], Counter[str]] = defaultdict(Counter)
+    for (organisation, request_type, _department, _channel, day), counts in tally.daily.items():
+        monthly[(organisation, day.replace(day=1), request_type)].update(counts)
+    distribution: Counter[tuple[Any, ...]] = Counter()
+    for key, n in tally.distribution.items():
+        organisation, request_type, _department, _channel, day, measure, value = key
+        distribution[(organisation, day.replace(day=1), request_type, measure, value)] += n
+    return monthly, distribution
 
 
 def _sortable(key: tuple[Any, ...]) -> tuple[str, ...]:
@@ -318,7 +347,8 @@ def rollups_rebuild(*, organisation: Organisation | None = None) -> int:
         cases = cases.filter(organisation=organisation)
         scope = {"organisation": organisation}
     with transaction.atomic():
-        for model in (DailyCount, Distribution, OpenCount, CaseState):
+        for model in (DailyCount, Distribution, MonthlyCount, MonthlyDistribution, OpenCount,
+                      CaseState):  # fmt: skip
             model._default_manager.filter(**scope).delete()
         tally = Tally()
         counted = 0
@@ -359,6 +389,25 @@ def _write(tally: Tally) -> None:
         [
             OpenCount(**_key_filter(OPEN_KEY_NAMES, key), count=n)
             for key, n in tally.open.items()
+            if n
+        ],
+        batch_size=BATCH,
+    )
+    monthly, monthly_distribution = _by_month(tally)
+    MonthlyCount.objects.bulk_create(
+        [
+            MonthlyCount(
+                **_key_filter(MONTH_KEY_NAMES, key), **{name: counts[name] for name in DAILY_FIELDS}
+            )
+            for key, counts in monthly.items()
+            if any(counts.values())
+        ],
+        batch_size=BATCH,
+    )
+    MonthlyDistribution.objects.bulk_create(
+        [
+            MonthlyDistribution(**_key_filter((*MONTH_KEY_NAMES, "measure", "value"), key), count=n)
+            for key, n in monthly_distribution.items()
             if n
         ],
         batch_size=BATCH,

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Max, Q, Sum
-from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
@@ -23,9 +22,9 @@ from onestop.reports.figures import Figures
 from onestop.reports.models import (
     DAILY_FIELDS,
     CaseState,
-    DailyCount,
-    Distribution,
     Measure,
+    MonthlyCount,
+    MonthlyDistribution,
     OpenCount,
 )
 from onestop.reports.workdays import working_days_between
@@ -35,6 +34,8 @@ from onestop.reports.workdays import working_days_between
 
 @dataclass(frozen=True)
 class Period:
+    """Whole months, from the first day of `start`'s month to `end` (the last day of a month)."""
+
     start: dt.date
     end: dt.date  # inclusive
 
@@ -68,12 +69,13 @@ def late_condition(today: dt.date) -> Q:
 def figures_by_type(
     *, organisation: Organisation, period: Period, today: dt.date
 ) -> dict[int, Figures]:
-    """Figures of every request type of `organisation` with activity in `period` (three
-    queries on rollups). Confidential types are included: callers decide where they show."""
+    """Figures of every request type of `organisation` with activity in `period`, whole months
+    (three queries on the monthly rollups). Confidential types are included: callers decide
+    where they show."""
     by_type: dict[int, Figures] = defaultdict(Figures)
-    days = {"day__gte": period.start, "day__lte": period.end}
+    days = {"month__gte": period.start.replace(day=1), "month__lte": period.end}
     daily: Iterable[Mapping[str, Any]] = (
-        DailyCount.objects.filter(organisation=organisation, **days)
+        MonthlyCount.objects.filter(organisation=organisation, **days)
         .values("request_type")
         .annotate(**{f"sum_{name}": Sum(name) for name in DAILY_FIELDS})
         .order_by()
@@ -83,7 +85,7 @@ def figures_by_type(
         for name in DAILY_FIELDS:
             setattr(figures, name, row[f"sum_{name}"] or 0)
     buckets = (
-        Distribution.objects.filter(organisation=organisation, **days)
+        MonthlyDistribution.objects.filter(organisation=organisation, **days)
         .values("request_type", "measure", "value")
         .annotate(n=Sum("count"))
         .order_by()
@@ -230,8 +232,7 @@ def months_received_completed(
     for _ in range(count - 1):
         first = (first - dt.timedelta(days=1)).replace(day=1)
     rows = (
-        DailyCount.objects.filter(organisation=organisation, day__gte=first, day__lte=today)
-        .annotate(month=TruncMonth("day"))
+        MonthlyCount.objects.filter(organisation=organisation, month__gte=first, month__lte=today)
         .values("month")
         .annotate(received=Sum("received"), completed=Sum("completed"))
         .order_by()
