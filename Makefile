@@ -59,7 +59,7 @@ typecheck: install
 	$(VENV)/bin/mypy .
 
 migrations-check: install
-	SECRET_KEY=check ONESTOP_DATA_KEY=check $(MANAGE) makemigrations --check --dry-run
+	SECRET_KEY=check ONESTOP_DATA_KEY=check EMAIL_URL=memory:// $(MANAGE) makemigrations --check --dry-run
 
 # Refresh the English catalogue after changing Thai strings (needs GNU gettext's xgettext).
 # No source locations: the catalogue changes only when strings do.

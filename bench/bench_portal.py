@@ -25,6 +25,7 @@ os.environ.update(
     DJANGO_SETTINGS_MODULE="config.settings",
     SECRET_KEY="bench-only",  # noqa: S106 (a throwaway database)
     ONESTOP_DATA_KEY="bench-only",
+    EMAIL_URL="memory://",
     ONESTOP_DATA_DIR=tempfile.mkdtemp(prefix="onestop-bench-"),
     ALLOWED_HOSTS="testserver",
     STATIC_ROOT=str(ROOT / "static"),

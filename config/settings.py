@@ -43,7 +43,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_tasks_db",
-    "formtools",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -63,6 +62,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # NUL characters, body size and unreadable forms are refused before the session is read
+    # and before CSRF reads the body (onestop.core.ingress).
+    "onestop.core.ingress.IngressMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -154,6 +156,9 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours: throttle, never lock out for good
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# The client's address as every other limit reads it (behind our proxies: from X-Forwarded-For),
+# so that one attacker locks their own address and the attacked account, not everyone.
+AXES_CLIENT_IP_CALLABLE = "onestop.core.net.client_ip"
 
 # Thai first, with a complete English catalogue.
 LANGUAGE_CODE = "th"
@@ -182,7 +187,20 @@ STORAGES: dict[str, dict[str, Any]] = {
     },
 }
 
-_mailer, _sender = parse_email_url(env_str("EMAIL_URL", "console://"))
+_EMAIL_URL = env_str("EMAIL_URL", "console://")
+# Password-reset links and staff notifications printed to a log nobody reads would be lost in
+# silence (and personal data would be written to the log): production needs a real mailer.
+if (
+    not DEBUG
+    and _EMAIL_URL.startswith("console:")
+    and not env_bool("ONESTOP_ALLOW_CONSOLE_EMAIL", default=False)
+):
+    raise ImproperlyConfigured(
+        "EMAIL_URL is console:// (the default when unset): e-mails would only be printed. "
+        "Set EMAIL_URL=smtp://… (see README), or ONESTOP_ALLOW_CONSOLE_EMAIL=1 if that is "
+        "really intended."
+    )
+_mailer, _sender = parse_email_url(_EMAIL_URL)
 MAILERS = {"default": _mailer}
 DEFAULT_FROM_EMAIL = _sender or "OneStop <no-reply@localhost>"
 
@@ -216,7 +234,13 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Request bodies (onestop.core.ingress): anonymous visitors may send this much, except to the
+# views that receive files (the wizard's documents: 5 documents and the ID-card photo of 10 MB
+# each, plus the form) and signed-in staff, who may send ONESTOP_MAX_UPLOAD_MB.
+ONESTOP_MAX_REQUEST_KB = env_int("ONESTOP_MAX_REQUEST_KB", 1024)
+ONESTOP_MAX_UPLOAD_MB = env_int("ONESTOP_MAX_UPLOAD_MB", 61)
+# Form fields other than files, held in memory: never more than a whole anonymous request.
+DATA_UPLOAD_MAX_MEMORY_SIZE = ONESTOP_MAX_REQUEST_KB * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 LOGGING = {
@@ -252,6 +276,8 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
     "onestop.accounts.middleware.IdleTimeoutMiddleware",
 )
+# First in the list, so that its header is on every staff response, whoever answered.
+MIDDLEWARE.insert(0, "onestop.accounts.middleware.StaffNoStoreMiddleware")
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/staff/"
 # Signed out after this many minutes without a request.
@@ -259,6 +285,11 @@ ONESTOP_STAFF_IDLE_MINUTES = env_int("ONESTOP_STAFF_IDLE_MINUTES", 30)
 AXES_LOCKOUT_CALLABLE = "onestop.accounts.views.locked_out"
 OTP_TOTP_ISSUER = "OneStop"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2  # a reset link works for two hours
+# Password-reset requests allowed per e-mail address typed and per client address in a window,
+# then a lock for the same time (onestop.accounts.throttle).
+ONESTOP_PASSWORD_RESET_ACCOUNT_LIMIT = env_int("ONESTOP_PASSWORD_RESET_ACCOUNT_LIMIT", 3)
+ONESTOP_PASSWORD_RESET_IP_LIMIT = env_int("ONESTOP_PASSWORD_RESET_IP_LIMIT", 10)
+ONESTOP_PASSWORD_RESET_WINDOW_MINUTES = env_int("ONESTOP_PASSWORD_RESET_WINDOW_MINUTES", 60)
 # Working days within which a new request must get its first reply (ITA expects 15 for
 # complaints); never later than the type's own completion target.
 ONESTOP_FIRST_RESPONSE_DAYS = env_int("ONESTOP_FIRST_RESPONSE_DAYS", 15)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Re-download OneStop's vendored third-party assets at pinned versions.
 #
-#   static/vendor/{htmx,leaflet,axe-core,sarabun}/   browser assets + licences
+#   static/vendor/{leaflet,axe-core,sarabun}/        browser assets + licences
 #   static/vendor/README.md                          inventory (generated)
 #   onestop/core/data/fonts/Sarabun-{Regular,Bold}.ttf + OFL.txt   (fpdf2 PDFs)
 #   onestop/core/data/thai_addresses.json + thai_addresses.LICENSE
@@ -10,7 +10,7 @@
 # (`pip download`). No CDN is used. Every downloaded archive is checked against
 # the sha256 pinned below, so a run either reproduces the committed files
 # byte-for-byte or fails. The script is idempotent: it only rewrites the files
-# listed above (the four static/vendor/<asset>/ folders are recreated whole).
+# listed above (the three static/vendor/<asset>/ folders are recreated whole).
 #
 # To bump a version: change it below, run the script, and copy the sha256 it
 # reports into the matching *_SHA256 variable.
@@ -20,7 +20,6 @@ set -euo pipefail
 shopt -s inherit_errexit
 
 # --- pinned versions -------------------------------------------------------
-HTMX_VERSION="2.0.11"            # npm htmx.org (latest 2.x)          0BSD
 LEAFLET_VERSION="1.9.4"          # npm leaflet (latest 1.9.x)         BSD-2-Clause
 AXE_VERSION="4.14.1"             # npm axe-core (latest 4.x)          MPL-2.0
 FONTSOURCE_SARABUN_VERSION="5.3.0"   # npm @fontsource/sarabun (woff2)  OFL-1.1
@@ -35,7 +34,6 @@ EXPO_SARABUN_VERSION="0.4.1"     # npm @expo-google-fonts/sarabun     OFL-1.1 fo
 # English names and postcodes; code MIT, data CC-BY-4.0 (attribution required).
 GEOTHAI_VERSION="3.2.1"          # PyPI geothai                       MIT + CC-BY-4.0 data
 
-HTMX_SHA256="165a2655073e9e6e55e307a7c74e8ebcdb76afb7701f9c16cfd106a13add408e"
 LEAFLET_SHA256="84c65a256e50657896f54c33bd857b6849ebe94c817803be818bf32a3dde0b77"
 AXE_SHA256="e6b0ce02b84d892e2e33e403485e7f3d6c29e2be6df65daf44d89ba564139745"
 FONTSOURCE_SARABUN_SHA256="7b5cca5fc0b9fb2e9ef70e43a55302cbab3308d4bd4b3b8d9a3263e287331686"
@@ -82,13 +80,7 @@ fresh_dir() { # recreate a vendor-owned directory
   mkdir -p "$1"
 }
 
-# --- 1. htmx ---------------------------------------------------------------
-pkg="$(npm_fetch "htmx.org@$HTMX_VERSION" "$HTMX_SHA256")"
-fresh_dir "$VENDOR/htmx"
-put "$pkg/dist/htmx.min.js" "$VENDOR/htmx/htmx.min.js"
-put "$pkg/LICENSE" "$VENDOR/htmx/LICENSE"
-
-# --- 2. Leaflet --------------------------------------------------------------
+# --- 1. Leaflet --------------------------------------------------------------
 # leaflet.js ends with `//# sourceMappingURL=leaflet.js.map`; the map is kept so
 # Django's ManifestStaticFilesStorage (which rewrites source-map references)
 # does not fail on a missing file during collectstatic.
@@ -102,14 +94,14 @@ for f in "$pkg"/dist/images/*.png; do
 done
 put "$pkg/LICENSE" "$VENDOR/leaflet/LICENSE"
 
-# --- 3. axe-core (browser tests only) -----------------------------------------
+# --- 2. axe-core (browser tests only) -----------------------------------------
 pkg="$(npm_fetch "axe-core@$AXE_VERSION" "$AXE_SHA256")"
 fresh_dir "$VENDOR/axe-core"
 put "$pkg/axe.min.js" "$VENDOR/axe-core/axe.min.js"
 put "$pkg/LICENSE" "$VENDOR/axe-core/LICENSE"
 put "$pkg/LICENSE-3RD-PARTY.txt" "$VENDOR/axe-core/LICENSE-3RD-PARTY.txt"
 
-# --- 4. Sarabun web font (woff2, thai + latin, 400 + 700 normal) ----------------
+# --- 3. Sarabun web font (woff2, thai + latin, 400 + 700 normal) ----------------
 pkg="$(npm_fetch "@fontsource/sarabun@$FONTSOURCE_SARABUN_VERSION" "$FONTSOURCE_SARABUN_SHA256")"
 fresh_dir "$VENDOR/sarabun"
 for w in 400 700; do
@@ -153,7 +145,7 @@ for s, w in need:
 open(out, "w", encoding="utf-8").write("\n".join(lines) + "\n")
 PY
 
-# --- 5. Sarabun TTF for fpdf2 ---------------------------------------------------
+# --- 4. Sarabun TTF for fpdf2 ---------------------------------------------------
 pkg="$(npm_fetch "@expo-google-fonts/sarabun@$EXPO_SARABUN_VERSION" "$EXPO_SARABUN_SHA256")"
 put "$pkg/400Regular/Sarabun_400Regular.ttf" "$DATA/fonts/Sarabun-Regular.ttf"
 put "$pkg/700Bold/Sarabun_700Bold.ttf" "$DATA/fonts/Sarabun-Bold.ttf"
@@ -164,7 +156,7 @@ for f in "$DATA/fonts/Sarabun-Regular.ttf" "$DATA/fonts/Sarabun-Bold.ttf"; do
     || { echo "not a TrueType font: $f" >&2; exit 1; }
 done
 
-# --- 6. Thai administrative addresses (DOPA codes) --------------------------------
+# --- 5. Thai administrative addresses (DOPA codes) --------------------------------
 log "pip download geothai==$GEOTHAI_VERSION"
 mkdir -p "$TMP/geothai"
 python3 -m pip download --quiet --disable-pip-version-check --no-deps \
@@ -234,7 +226,6 @@ address data, which comes from PyPI via \`pip download\`.
 
 | What | Version | Package | Licence | Files |
 | --- | --- | --- | --- | --- |
-| htmx | $HTMX_VERSION | npm \`htmx.org\` | 0BSD | \`static/vendor/htmx/\` htmx.min.js, LICENSE |
 | Leaflet | $LEAFLET_VERSION | npm \`leaflet\` | BSD-2-Clause | \`static/vendor/leaflet/\` leaflet.js (+ .map), leaflet.css, images/, LICENSE |
 | axe-core (browser tests only) | $AXE_VERSION | npm \`axe-core\` | MPL-2.0 | \`static/vendor/axe-core/\` axe.min.js, LICENSE, LICENSE-3RD-PARTY.txt |
 | Sarabun web font (thai + latin, 400/700) | $FONTSOURCE_SARABUN_VERSION | npm \`@fontsource/sarabun\` | OFL-1.1 | \`static/vendor/sarabun/\` *.woff2, sarabun.css (ours, generated), LICENSE |

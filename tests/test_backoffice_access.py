@@ -198,6 +198,8 @@ def test_access_matrix(
     with caplog.at_level(logging.WARNING, logger="onestop.backoffice"):
         response = getattr(client, method)(url, data)
     assert response.status_code == expected[persona], (name, persona, url)
+    # Staff pages show personal data: never kept in a browser's or a proxy's cache.
+    assert "no-store" in response.get("Cache-Control", ""), (name, persona, url)
     if expected[persona] == LOGIN and persona == "anonymous":
         assert response["Location"].startswith(reverse("accounts:login"))
     if persona == "staff_b" and name.startswith("backoffice:") and name not in {

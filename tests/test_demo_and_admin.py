@@ -17,8 +17,9 @@ from onestop.organisations.models import Organisation
 from tests.backoffice_helpers import sign_in
 
 
-@pytest.mark.django_db
-def test_the_demo_has_two_organisations_and_requests_in_every_status_and_keeps_data() -> None:
+def test_the_demo_has_two_organisations_and_requests_in_every_status_and_keeps_data(
+    no_personas: None,
+) -> None:
     call_command("load_demo", "--requests", "50", stdout=io.StringIO())
     assert set(Organisation.objects.values_list("slug", flat=True)) == {"wangchao", "nabot"}
     wangchao = Organisation.objects.get(slug="wangchao")
@@ -29,8 +30,9 @@ def test_the_demo_has_two_organisations_and_requests_in_every_status_and_keeps_d
     assert Case.objects.count() == count
 
 
-@pytest.mark.django_db
-def test_the_admin_lists_every_model_in_thai_for_the_platform_operator(client: Client) -> None:
+def test_the_admin_lists_every_model_in_thai_for_the_platform_operator(
+    client: Client, no_personas: None
+) -> None:
     call_command("load_demo", "--requests", "10", stdout=io.StringIO())
     sign_in(client, User.objects.get(username="admin"))
     index = client.get("/admin/")

@@ -15,9 +15,10 @@ from PIL import Image
 
 from onestop.cases.models import Case
 from onestop.cases.services import NewFile
+from onestop.core.addresses import format_address
 from onestop.core.links import tracking_url
 from onestop.core.thaidate import THAI_MONTHS, buddhist_year
-from onestop.documents.pdf import place_address, request_document_pdf
+from onestop.documents.pdf import request_document_pdf
 from onestop.organisations.models import Organisation
 from tests.conftest import require_tool
 from tests.documents_helpers import comparable, count_pixels, page_images, pdf_text, qr_texts
@@ -210,7 +211,7 @@ def test_a_bangkok_address_uses_khwaeng_and_khet_and_no_prefix_twice(org_a: Orga
     case.subdistrict, case.district = "พระโขนงเหนือ", "วัฒนา"
     case.province, case.postcode = "กรุงเทพมหานคร", "10110"
 
-    assert place_address(case) == (
+    assert format_address(case) == (
         "บ้านเลขที่ 99/1 ชุมชนริมคลอง ซอยสุขุมวิท 71 ถนนสุขุมวิท แขวงพระโขนงเหนือ เขตวัฒนา กรุงเทพมหานคร 10110"
     )
 
@@ -218,7 +219,7 @@ def test_a_bangkok_address_uses_khwaeng_and_khet_and_no_prefix_twice(org_a: Orga
 def test_an_address_outside_bangkok_uses_tambon_amphoe_changwat(org_a: Organisation) -> None:
     case = make_case(org_a)
 
-    assert place_address(case) == (
+    assert format_address(case) == (
         "บ้านเลขที่ 12/3 หมู่ที่ 4 ถนนพหลโยธิน ตำบลเชียงทอง อำเภอวังเจ้า จังหวัดตาก 63180"
     )
 

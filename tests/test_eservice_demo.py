@@ -24,7 +24,9 @@ from tests.wizard import confirm, details_data, fill_documents, fill_place, url,
 pytestmark = pytest.mark.django_db
 
 
-def test_every_type_of_both_demo_organisations_can_be_filed_through_the_wizard() -> None:
+def test_every_type_of_both_demo_organisations_can_be_filed_through_the_wizard(
+    no_personas: None,
+) -> None:
     call_command("load_demo", "--requests", "0", stdout=io.StringIO())
     for slug in ("wangchao", "nabot"):
         organisation = Organisation.objects.get(slug=slug)

@@ -92,7 +92,9 @@ def test_confidential_requests_are_left_out_unless_granted(org_a: Organisation) 
     assert secret in case_list_for_organisation(organisation=org_a, include_confidential=True)
 
 
-@pytest.mark.parametrize("slug", ["staff", "admin", "i18n", "Static"])
+@pytest.mark.parametrize(
+    "slug", ["staff", "admin", "i18n", "Static", "login", "2fa", "password", "invitations"]
+)
 def test_an_organisation_cannot_take_a_path_the_platform_uses(db: None, slug: str) -> None:
     with pytest.raises(DomainError) as error:
         make_organisation(slug=slug)

@@ -19,6 +19,7 @@ from onestop.cases.models import Case
 from onestop.cases.numbering import display, generate
 from onestop.cases.services import case_transition
 from onestop.cases.workflow import Actor, Status
+from onestop.core.net import client_ip
 from onestop.organisations.models import Organisation
 from onestop.tracking import throttle
 from onestop.tracking.models import TrackingThrottle
@@ -325,18 +326,18 @@ def test_the_client_address_is_the_connecting_one_without_a_trusted_proxy(
     rf: RequestFactory,
 ) -> None:
     request = rf.get("/", REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR="1.2.3.4")
-    assert throttle.client_ip(request) == "203.0.113.5"
+    assert client_ip(request) == "203.0.113.5"
 
 
 @override_settings(ONESTOP_TRUSTED_PROXY_COUNT=1)
 def test_behind_a_trusted_proxy_the_address_is_read_from_the_right(rf: RequestFactory) -> None:
     # The client sent a forged "1.2.3.4"; our proxy appended the address it saw.
     request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.20")
-    assert throttle.client_ip(request) == "198.51.100.20"
+    assert client_ip(request) == "198.51.100.20"
     garbage = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="not-an-address")
-    assert throttle.client_ip(garbage) == "10.0.0.2"
+    assert client_ip(garbage) == "10.0.0.2"
     direct = rf.get("/", REMOTE_ADDR="10.0.0.2")
-    assert throttle.client_ip(direct) == "10.0.0.2"
+    assert client_ip(direct) == "10.0.0.2"
 
 
 @override_settings(ONESTOP_TRUSTED_PROXY_COUNT=2)
@@ -346,7 +347,7 @@ def test_with_two_trusted_proxies_the_second_from_the_right_is_the_client(
     request = rf.get(
         "/", REMOTE_ADDR="10.0.0.3", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.20, 10.0.0.2"
     )
-    assert throttle.client_ip(request) == "198.51.100.20"
+    assert client_ip(request) == "198.51.100.20"
 
 
 @override_settings(ONESTOP_TRUSTED_PROXY_COUNT=1, ONESTOP_TRACKING_IP_LIMIT=3)
@@ -403,3 +404,24 @@ def test_the_timeline_shows_status_changes_and_public_messages_only(
     assert "กำลังดำเนินการ" in html and "รับเรื่อง" in html
     assert "ช่างจะเข้าไปเปลี่ยนหลอดไฟวันพรุ่งนี้" in html
     assert "ผู้ร้องโทรมาตามหลายครั้ง" not in html
+
+
+@override_settings(ONESTOP_TRACKING_IP_LIMIT=3)
+def test_ipv4_clients_on_a_dual_stack_socket_count_per_address_not_as_one_network(
+    client: Client, case: Case
+) -> None:
+    for _ in range(3):
+        check(client, unknown_number(), ip="::ffff:203.0.113.9")
+    # The same IPv4 client, seen without the mapping, is locked...
+    assert check(client, case, ip="203.0.113.9").status_code == 429
+    # ...but other IPv4 clients on the same socket (one IPv6 /64 if read as IPv6) are not.
+    assert check(client, case, ip="::ffff:203.0.113.10").status_code == 302
+
+
+@override_settings(ONESTOP_TRUSTED_PROXY_COUNT=1)
+def test_a_mapped_ipv4_address_is_read_as_ipv4_directly_and_through_a_proxy(
+    rf: RequestFactory,
+) -> None:
+    assert client_ip(rf.get("/", REMOTE_ADDR="::ffff:203.0.113.5")) == "203.0.113.5"
+    forwarded = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="::ffff:198.51.100.20")
+    assert client_ip(forwarded) == "198.51.100.20"

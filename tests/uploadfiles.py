@@ -281,13 +281,18 @@ def pdf_active_content(content: bytes) -> list[str]:
     return found
 
 
-def pdf_with_text(text: str = "OneStop harmless form") -> bytes:
+def pdf_with_text(text: str = "OneStop harmless form", *, padding: int = 0) -> bytes:
+    """A one-page PDF showing `text`; with `padding`, that many more bytes of comment in its
+    page (stored uncompressed), for a file of a given size."""
     pdf = _one_page_pdf()
     font = Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica)
     page = pdf.pages[0]
     page.obj.Resources = Dictionary(Font=Dictionary(F1=font))
-    page.obj.Contents = pdf.make_stream(b"BT /F1 12 Tf 10 100 Td (" + text.encode() + b") Tj ET")
-    return _saved(pdf)
+    comment = b"%" + b"x" * padding + b"\n" if padding else b""
+    page.obj.Contents = pdf.make_stream(
+        comment + b"BT /F1 12 Tf 10 100 Td (" + text.encode() + b") Tj ET"
+    )
+    return _saved(pdf, compress_streams=not padding)
 
 
 # -- images carrying text in comment and application segments ---------------------------------

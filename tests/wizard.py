@@ -7,6 +7,7 @@ from typing import Any
 
 from django.test import Client
 
+from onestop.eservice.wizard import WizardState
 from onestop.organisations.models import Organisation
 from tests.browser import wait_until
 from tests.factories import request_type, valid_national_id
@@ -74,8 +75,13 @@ def to_review(client: Client, organisation: Organisation, type_key: str = "stree
 
 
 def wizard_state(client: Client, organisation: Organisation) -> dict[str, Any]:
-    state: dict[str, Any] = client.session.get(f"eservice:{organisation.slug}") or {}
-    return state
+    """The wizard's state as the session stores it (`WizardState.to_session`), plus
+    `documents_done`: whether the step it has reached is past the documents step."""
+    stored: dict[str, Any] = client.session.get(f"eservice:{organisation.slug}") or {}
+    state = WizardState.from_session(stored)
+    if state is None:
+        return {}
+    return {**stored, "documents_done": state.has_reached("review")}
 
 
 def submission_key(client: Client, organisation: Organisation) -> str:

@@ -3,6 +3,7 @@ organisation administrators (TOTP), sign-out here or everywhere, password reset 
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import django_otp
@@ -14,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -22,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from onestop.accounts import throttle
 from onestop.accounts.forms import (
     OtpTokenForm,
     StaffLoginForm,
@@ -111,13 +114,33 @@ def otp(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/otp.html", context, status=400 if form.errors else 200)
 
 
-password_reset = auth_views.PasswordResetView.as_view(
+_password_reset = auth_views.PasswordResetView.as_view(
     form_class=StaffPasswordResetForm,
     template_name="accounts/password_reset_form.html",
     email_template_name="accounts/password_reset_email.txt",
     subject_template_name="accounts/password_reset_subject.txt",
     success_url=reverse_lazy("accounts:password-reset-done"),
 )
+
+
+def password_reset(request: HttpRequest) -> HttpResponseBase:
+    """Ask for a reset link, at most so often per address typed and per client address
+    (onestop.accounts.throttle). A refusal reads the same whether or not the account exists."""
+    if request.method == "POST":
+        until = throttle.reset_attempt(request=request, email=request.POST.get("email", ""))
+        if until is not None:
+            seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
+            message = _(
+                "ขอตั้งรหัสผ่านใหม่บ่อยเกินไป กรุณารอประมาณ %(minutes)s นาทีแล้วลองใหม่ "
+                "หากได้รับอีเมลแล้ว ใช้ลิงก์ในอีเมลล่าสุดได้เลย"
+            ) % {"minutes": math.ceil(seconds / 60)}
+            context = {"form": StaffPasswordResetForm(), "too_many": message}
+            response = render(request, "accounts/password_reset_form.html", context, status=429)
+            response["Retry-After"] = str(seconds)
+            return response
+    return _password_reset(request)
+
+
 password_reset_done = auth_views.PasswordResetDoneView.as_view(
     template_name="accounts/password_reset_done.html"
 )

@@ -23,13 +23,14 @@ from onestop.cases.models import AttachmentKind, Channel
 from onestop.cases.services import NewFile, Place, Requester
 from onestop.cases.workflow import Status
 from onestop.catalog.models import Category, RequestType
+from onestop.core.forms import OneStopForm
 from onestop.core.identity import normalise_mobile, normalise_national_id
 from onestop.core.models import AuditAction
 from onestop.core.thaidate import BE_OFFSET
 from onestop.organisations.models import Department
 
 
-class StaffForm(forms.Form):
+class StaffForm(OneStopForm):
     """Labels without Django's trailing colon: Thai forms do not use one."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -77,13 +77,6 @@ def catalogue_for_admin(*, access: StaffAccess) -> QuerySet[RequestType]:
     )
 
 
-def request_type_for_admin(*, access: StaffAccess, pk: int) -> RequestType:
-    request_type = catalogue_for_admin(access=access).filter(pk=pk).first()
-    if request_type is None:
-        raise Http404
-    return request_type
-
-
 @dataclass(frozen=True)
 class ConfidentialGrant:
     granted: bool  # False: revoked

@@ -9,6 +9,10 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Protocol
+
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 _DATA = Path(__file__).resolve().parent / "data" / "thai_addresses.json"
 
@@ -82,9 +86,9 @@ def subdistricts_in(*, district_code: str = "", province_code: str = "") -> list
 def subdistrict_find(*, name: str, district: str = "", province: str = "") -> list[Subdistrict]:
     """Subdistricts called `name` (ตำบล/แขวง prefix allowed), narrowed by district and province
     names when given. One result means the rest of the address can be filled in."""
-    name = _bare(name, ("ตำบล", "ต.", "แขวง"))
-    district = _bare(district, ("อำเภอ", "อ.", "เขต"))
-    province = _bare(province, ("จังหวัด", "จ."))
+    name = _bare(name, _SUBDISTRICT)
+    district = _bare(district, _DISTRICT)
+    province = _bare(province, _PROVINCE)
     if not name:
         return []
     matches = [s for s in _subdistricts() if s.name == name]
@@ -93,3 +97,74 @@ def subdistrict_find(*, name: str, district: str = "", province: str = "") -> li
     if province:
         matches = [s for s in matches if s.province == province] or matches
     return matches
+
+
+# -- one address line --------------------------------------------------------------------------
+BANGKOK = "กรุงเทพมหานคร"
+_BANGKOK_NAMES = frozenset({BANGKOK, "กรุงเทพฯ", "กรุงเทพ", "กทม.", "กทม"})
+
+
+class AddressParts(Protocol):
+    """What an address line is made of: a request (`cases.Case`) or a place being typed
+    (`cases.services.Place`, frozen) both have these; they are only read."""
+
+    @property
+    def house_no(self) -> str: ...
+    @property
+    def village_no(self) -> str: ...
+    @property
+    def village(self) -> str: ...
+    @property
+    def soi(self) -> str: ...
+    @property
+    def road(self) -> str: ...
+    @property
+    def subdistrict(self) -> str: ...
+    @property
+    def district(self) -> str: ...
+    @property
+    def province(self) -> str: ...
+    @property
+    def postcode(self) -> str: ...
+
+
+def format_address(place: AddressParts) -> str:
+    """The place as one Thai address line, e.g. "บ้านเลขที่ 12/3 หมู่ที่ 4 ถนนพหลโยธิน
+    ตำบลเชียงทอง อำเภอวังเจ้า จังหวัดตาก 63180"; empty parts are left out.
+
+    In Bangkok the areas are แขวง/เขต and the province is "กรุงเทพมหานคร" without "จังหวัด".
+    A prefix the citizen typed ("ถนนพหลโยธิน", "ซ.5", "ต.เชียงทอง") is not written twice: it is
+    taken off and the full word put back. A value that starts with a digit gets a space after
+    its word ("ซอย 5", "หมู่ที่ 4"); Thai writes names straight after it ("ซอยอารีย์")."""
+    bangkok = _bare(place.province, _PROVINCE) in _BANGKOK_NAMES
+    parts = [
+        (_("บ้านเลขที่"), place.house_no, _HOUSE),
+        (_("หมู่ที่"), place.village_no, _VILLAGE_NO),
+        ("", place.village, ()),
+        (_("ซอย"), place.soi, _SOI),
+        (_("ถนน"), place.road, _ROAD),
+        (_("แขวง") if bangkok else _("ตำบล"), place.subdistrict, _SUBDISTRICT),
+        (_("เขต") if bangkok else _("อำเภอ"), place.district, _DISTRICT),
+        ("" if bangkok else _("จังหวัด"), BANGKOK if bangkok else place.province, _PROVINCE),
+        ("", place.postcode, ()),
+    ]
+    # Thai joins a word and a name ("ตำบลเชียงทอง"); other languages need the space.
+    thai = (translation.get_language() or "th").startswith("th")
+    words = []
+    for label, raw, prefixes in parts:
+        value = _bare(raw or "", prefixes)
+        if not value:
+            continue
+        space = " " if (value[0].isdigit() or not thai) and label else ""
+        words.append(f"{label}{space}{value}")
+    return " ".join(words)
+
+
+# Longest first: "หมู่ที่" before "หมู่", "ตำบล" before "ต.".
+_HOUSE = ("บ้านเลขที่", "เลขที่")
+_VILLAGE_NO = ("หมู่ที่", "หมู่", "ม.")
+_SOI = ("ซอย", "ซ.")
+_ROAD = ("ถนน", "ถ.")
+_SUBDISTRICT = ("ตำบล", "แขวง", "ต.")
+_DISTRICT = ("อำเภอ", "เขต", "อ.")
+_PROVINCE = ("จังหวัด", "จ.")

@@ -6,17 +6,16 @@ the log itself does not become a copy of the personal data it protects."""
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import re
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.http import HttpRequest
 
 from onestop.core.masking import mask_national_id, mask_phone
 from onestop.core.models import AuditAction, AuditLog
+from onestop.core.net import client_ip
 
 logger = logging.getLogger("onestop.audit")
 
@@ -48,21 +47,6 @@ def _scrub(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float):
         return value
     return mask_text(str(value))
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The client's address: REMOTE_ADDR, or the one our trusted proxies report."""
-    address = request.META.get("REMOTE_ADDR", "")
-    hops = settings.ONESTOP_TRUSTED_PROXY_COUNT
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if hops and forwarded:
-        chain = [part.strip() for part in forwarded.split(",") if part.strip()]
-        if len(chain) >= hops:
-            address = chain[-hops]
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:
-        return None
 
 
 def audit_record(

@@ -2,10 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+
+
+class OneStopForm(forms.Form):
+    """The base of every OneStop form: what all of them show the same way.
+
+    - Labels have no trailing colon: Thai forms do not use one.
+    - A field with an error gets the `has-error` class on its group (`{{ field.css_classes }}`)
+      and Django's `aria-invalid` / `aria-describedby` on its input.
+    - The error summary (templates/includes/error_summary.html) links each error to the field's
+      input, or to the element named in `error_anchors` (e.g. the fieldset of radio cards), and
+      puts the field's label before the message unless `errors_name_their_field` says the
+      messages already do ("กรุณากรอกชื่อ")."""
+
+    error_css_class = "has-error"
+    error_anchors: ClassVar[dict[str, str]] = {}
+    errors_name_their_field: ClassVar[bool] = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
 
 class MultipleFileInput(forms.FileInput):

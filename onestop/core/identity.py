@@ -62,3 +62,12 @@ def normalise_mobile(raw: str) -> str:
             code="landline",
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def format_mobile(e164: str) -> str:
+    """`+66812345678` → `081-234-5678`, as Thai people write and dial it; anything that is not a
+    Thai mobile in E.164 is returned unchanged. (Masked: `masking.mask_phone`.)"""
+    if not (e164.startswith("+66") and len(e164) == 12 and e164[1:].isdigit()):
+        return e164
+    national = "0" + e164[3:]
+    return f"{national[:3]}-{national[3:6]}-{national[6:]}"

@@ -54,3 +54,13 @@ def format_datetime(value: dt.datetime | None, *, short: bool = False) -> str:
     if (translation.get_language() or "th").startswith("th"):
         return f"{date_part} เวลา {local:%H:%M} น."
     return f"{date_part}, {local:%H:%M}"
+
+
+def format_numeric_be(value: dt.date | dt.datetime | None) -> str:
+    """`25/11/2569` or, for a time, `25/11/2569 14:05`: day/month/Buddhist year, for
+    spreadsheets read by Thai offices (next to an ISO column that software reads)."""
+    if value is None:
+        return ""
+    local = _local(value)
+    text = f"{local.day:02d}/{local.month:02d}/{buddhist_year(local)}"
+    return f"{text} {local:%H:%M}" if isinstance(local, dt.datetime) else text

@@ -13,6 +13,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from onestop.cases.models import Attachment, AttachmentKind, Case
+from onestop.core.addresses import format_address
 from onestop.core.links import tracking_url
 from onestop.core.masking import mask_phone
 from onestop.core.thaidate import format_date, format_datetime
@@ -37,7 +38,6 @@ BODY_SIZE = 13
 LINE_HEIGHT = 6.2
 QR_SIZE = 28.0
 SIGNATURE_HEIGHT = 40.0
-BANGKOK = "กรุงเทพมหานคร"
 
 
 class _RequestDocument(FPDF):
@@ -179,7 +179,7 @@ def _details(pdf: FPDF, case: Case) -> None:
 
 def _place(pdf: FPDF, case: Case) -> None:
     _section(pdf, _("3. สถานที่ดำเนินการ"))
-    address = place_address(case)
+    address = format_address(case)
     has_pin = case.latitude is not None and case.longitude is not None
     if not (address or case.landmark or has_pin):
         _field(pdf, _("สถานที่"), _("ไม่ระบุสถานที่"))
@@ -190,34 +190,6 @@ def _place(pdf: FPDF, case: Case) -> None:
         _field(pdf, _("จุดสังเกต"), case.landmark)
     if has_pin:
         _field(pdf, _("พิกัด"), f"{case.latitude}, {case.longitude}")
-
-
-def place_address(case: Case) -> str:
-    """The place of action as one Thai address line (แขวง/เขต in Bangkok, ตำบล/อำเภอ elsewhere).
-    A value typed with its own prefix ("ถนนพหลโยธิน", "ซอย 5") does not get it twice."""
-    bangkok = case.province.strip() == BANGKOK
-    parts = [
-        (_("บ้านเลขที่"), " ", case.house_no),
-        (_("หมู่ที่"), " ", case.village_no),
-        ("", "", case.village),
-        (_("ซอย"), "", case.soi),
-        (_("ถนน"), "", case.road),
-        (_("แขวง") if bangkok else _("ตำบล"), "", case.subdistrict),
-        (_("เขต") if bangkok else _("อำเภอ"), "", case.district),
-        ("" if bangkok else _("จังหวัด"), "", case.province),
-        ("", "", case.postcode),
-    ]
-    thai = (translation.get_language() or "th").startswith("th")
-    words = []
-    for label, space, raw in parts:
-        value = raw.strip()
-        if not value:
-            continue
-        if value.startswith(label):
-            words.append(value)
-        else:  # Thai writes "ตำบลเชียงทอง"; English needs the space: "Subdistrict เชียงทอง"
-            words.append(f"{label}{space if thai else ' '}{value}".strip())
-    return " ".join(words)
 
 
 def _attachments(pdf: FPDF, case: Case) -> None:

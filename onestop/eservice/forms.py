@@ -4,7 +4,7 @@ onestop.cases.uploads; the messages are Thai and say which field and what to do.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -12,11 +12,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from onestop.cases.models import AttachmentKind
-from onestop.cases.services import NewFile, Place
+from onestop.cases.services import NewFile, Place, Requester
 from onestop.cases.uploads import ACCEPT_DOCUMENT, ACCEPT_IMAGE, validate_uploads
 from onestop.catalog.models import Category, LocationRule, RequestType
 from onestop.core import addresses
-from onestop.core.forms import MultipleFileField, MultipleFileInput
+from onestop.core.forms import MultipleFileField, MultipleFileInput, OneStopForm
 from onestop.core.identity import normalise_mobile, normalise_national_id
 from onestop.core.thaidigits import to_arabic_digits
 
@@ -28,8 +28,16 @@ DETAILS_MAX = 4000
 TITLES = ("นาย", "นาง", "นางสาว", "เด็กชาย", "เด็กหญิง")
 
 
-class DetailsForm(forms.Form):
+class CitizenForm(OneStopForm):
+    """The wizard's messages say which field they are about, so the summary shows them alone."""
+
+    errors_name_their_field = True
+
+
+class DetailsForm(CitizenForm):
     """Step 1: what is asked and who asks."""
+
+    error_anchors: ClassVar[dict[str, str]] = {"request_type": "request-type"}  # the fieldset
 
     request_type = forms.TypedChoiceField(
         label=_("ประเภทคำร้อง"),
@@ -107,11 +115,10 @@ class DetailsForm(forms.Form):
     )
 
     def __init__(self, *args: Any, catalogue: list[Category], **kwargs: Any) -> None:
-        super().__init__(*args, **{"label_suffix": "", **kwargs})
+        super().__init__(*args, **kwargs)
         self.catalogue = catalogue
         field = self.fields["request_type"]
         assert isinstance(field, forms.TypedChoiceField)
-        field.error_anchor = "request-type"  # type: ignore[attr-defined]  # the cards' fieldset
         field.choices = [
             (t.pk, t.name)
             for category in catalogue
@@ -127,6 +134,15 @@ class DetailsForm(forms.Form):
     def clean_phone(self) -> str:
         return normalise_mobile(self.cleaned_data["phone"])
 
+    def requester(self) -> Requester:
+        """Who asks, from the cleaned data (ID digits and E.164 phone already normalised)."""
+        data = self.cleaned_data
+        return Requester(
+            title=data["title"].strip(), first_name=data["first_name"].strip(),
+            last_name=data["last_name"].strip(), national_id=data["national_id"],
+            phone=data["phone"], email=data["email"].strip().lower(),
+        )  # fmt: skip
+
 
 def _optional(label: _StrOrPromise, max_length: int, **attrs: str) -> forms.CharField:
     return forms.CharField(
@@ -140,7 +156,7 @@ def _optional(label: _StrOrPromise, max_length: int, **attrs: str) -> forms.Char
     )
 
 
-class PlaceForm(forms.Form):
+class PlaceForm(CitizenForm):
     """Step 2: where the work is to be done. The rest of the address is completed from the
     subdistrict on the server, so it works without JavaScript."""
 
@@ -167,7 +183,7 @@ class PlaceForm(forms.Form):
     subdistrict_code = forms.CharField(required=False, max_length=6, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, request_type: RequestType, **kwargs: Any) -> None:
-        super().__init__(*args, **{"label_suffix": "", **kwargs})
+        super().__init__(*args, **kwargs)
         self.request_type = request_type
 
     def clean_latitude(self) -> Decimal | None:
@@ -243,7 +259,7 @@ _FILE_ERRORS = {
 }
 
 
-class DocumentsForm(forms.Form):
+class DocumentsForm(CitizenForm):
     """Step 3: supporting files and the ID-card photo, each validated and re-encoded."""
 
     documents = MultipleFileField(
@@ -260,7 +276,7 @@ class DocumentsForm(forms.Form):
     )
 
     def __init__(self, *args: Any, documents_already: int, **kwargs: Any) -> None:
-        super().__init__(*args, **{"label_suffix": "", **kwargs})
+        super().__init__(*args, **kwargs)
         self.documents_already = documents_already
         self.new_files: list[NewFile] = []
 
@@ -277,7 +293,7 @@ class DocumentsForm(forms.Form):
         return item
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(CitizenForm):
     """The final submit. The key makes a repeated post land on the same request."""
 
     submission_key = forms.CharField(max_length=64, widget=forms.HiddenInput)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
-from decimal import Decimal
+from dataclasses import asdict
 from typing import Any
 
 import segno
@@ -24,19 +24,20 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from onestop.cases.files import StorageFull
 from onestop.cases.models import AttachmentKind, Case
 from onestop.cases.selectors import case_get_for_organisation
-from onestop.cases.services import Place, Requester, case_submit
+from onestop.cases.services import Place, case_submit
 from onestop.cases.uploads import MAX_FILE_BYTES, MAX_FILES
 from onestop.catalog.models import LocationRule, RequestType
 from onestop.catalog.selectors import catalogue_for_citizens, request_type_get
-from onestop.core import addresses, crypto, links
+from onestop.core import addresses, links
 from onestop.core.errors import DomainError
-from onestop.core.masking import mask_national_id, mask_phone
+from onestop.core.identity import format_mobile
+from onestop.core.ingress import accepts_uploads
+from onestop.core.masking import mask_national_id
 from onestop.documents.http import request_document_response
 from onestop.eservice.forms import TITLES, ConfirmForm, DetailsForm, DocumentsForm, PlaceForm
 from onestop.eservice.selectors import case_get_by_submission_key
@@ -106,7 +107,7 @@ def _go_to_missing(
     request: HttpRequest, organisation: Organisation, wizard: Wizard, current: str
 ) -> HttpResponse | None:
     """A redirect to the first step not done before `current`, or None to stay."""
-    if not wizard.started or not wizard.details:
+    if not wizard.started:
         if current == "review" and request.method == "GET" and wizard.done_numbers():
             return redirect(_url("done", organisation.slug))  # "back" after filing
         return _restart(request, organisation)
@@ -174,21 +175,10 @@ def details(request: HttpRequest, slug: str) -> HttpResponse:
             request_type_get(organisation=organisation, pk=int(raw_type))
         form = DetailsForm(request.POST, catalogue=catalogue)
         if form.is_valid():
-            data = form.cleaned_data
-            wizard.start()
             wizard.set_details(
-                data["request_type"],
-                {
-                    "subject": data["subject"],
-                    "details": data["details"].strip(),
-                    "title": data["title"].strip(),
-                    "first_name": data["first_name"].strip(),
-                    "last_name": data["last_name"].strip(),
-                    "national_id": crypto.encrypt(data["national_id"]),
-                    "phone": data["phone"],
-                    "email": data["email"].strip().lower(),
-                },
-            )
+                type_id=form.cleaned_data["request_type"], subject=form.cleaned_data["subject"],
+                details=form.cleaned_data["details"].strip(), requester=form.requester(),
+            )  # fmt: skip
             return _after("details", organisation, wizard)
     else:
         form = DetailsForm(initial=_details_initial(request, organisation, wizard),
@@ -201,11 +191,11 @@ def details(request: HttpRequest, slug: str) -> HttpResponse:
 def _details_initial(
     request: HttpRequest, organisation: Organisation, wizard: Wizard
 ) -> dict[str, Any]:
-    saved = wizard.details
-    if saved:
-        return {**saved, "request_type": wizard.type_id, "privacy": True,
-                "national_id": crypto.decrypt(saved["national_id"]),
-                "phone": _phone_display(saved["phone"])}  # fmt: skip
+    state = wizard.state
+    if state is not None and state.requester is not None:
+        return {**asdict(state.requester), "phone": format_mobile(state.requester.phone),
+                "request_type": state.type_id, "subject": state.subject,
+                "details": state.details, "privacy": True}  # fmt: skip
     chosen = request.GET.get("type", "")
     if chosen.isdigit():
         return {"request_type": request_type_get(organisation=organisation, pk=int(chosen)).pk}
@@ -232,11 +222,11 @@ def place(request: HttpRequest, slug: str) -> HttpResponse:
             wizard.set_place(None)
             return _after("place", organisation, wizard)
         if form.is_valid():
-            wizard.set_place(_place_to_session(form.cleaned_data))
+            wizard.set_place(form.place(form.cleaned_data))
             return _after("place", organisation, wizard)
     else:
-        initial = wizard.place or {"district": organisation.district,
-                                   "province": organisation.province}  # fmt: skip
+        initial = asdict(wizard.place) if wizard.place else {
+            "district": organisation.district, "province": organisation.province}  # fmt: skip
         form = PlaceForm(initial=initial, request_type=request_type)
     subdistricts = addresses.subdistricts_in(
         district_code=organisation.district_code, province_code=organisation.province_code
@@ -247,23 +237,6 @@ def place(request: HttpRequest, slug: str) -> HttpResponse:
         map_attribution=settings.ONESTOP_MAP_ATTRIBUTION,
     )  # fmt: skip
     return render(request, "eservice/place.html", context)
-
-
-def _place_to_session(data: dict[str, Any]) -> dict[str, Any]:
-    place = PlaceForm.place(data)
-    return {
-        name: (str(value) if isinstance(value, Decimal) else value)
-        for name, value in place.__dict__.items()
-    }
-
-
-def _place_from_session(saved: dict[str, Any] | None) -> Place:
-    if not saved:
-        return Place()
-    fields = dict(saved)
-    for name in ("latitude", "longitude"):
-        fields[name] = Decimal(fields[name]) if fields.get(name) else None
-    return Place(**fields)
 
 
 @require_GET
@@ -282,20 +255,16 @@ def address_lookup(request: HttpRequest, slug: str) -> JsonResponse:
 
 
 # -- step 3 ------------------------------------------------------------------------------------
+@accepts_uploads  # the body may hold every file; its size is checked before it is read
 @never_cache
-@csrf_exempt  # only so that an oversized post is refused before the body is read; see below
 @require_http_methods(["GET", "POST"])
 def documents(request: HttpRequest, slug: str) -> HttpResponse:
-    """Step 3. CSRF middleware would read (and store) the whole body to find its token, so the
-    size is checked first; every post that is acted on goes through `csrf_protect`."""
-    too_large = request.method == "POST" and _upload_too_large(request)
-    if too_large:
-        return _documents(request, slug, too_large=True)  # the body is never read
-    return csrf_protect(_documents)(request, slug)
+    """Step 3. An oversized post never gets here (onestop.core.ingress answers 413)."""
+    return _documents(request, slug)
 
 
 @_kept_on_outage("documents")
-def _documents(request: HttpRequest, slug: str, *, too_large: bool = False) -> HttpResponse:
+def _documents(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = organisation_get_public(slug=slug)
     wizard = Wizard(request.session, slug)
     if (response := _go_to_missing(request, organisation, wizard, "documents")) is not None:
@@ -304,12 +273,7 @@ def _documents(request: HttpRequest, slug: str, *, too_large: bool = False) -> H
     assert request_type is not None
     already = sum(1 for f in wizard.files if not f.is_id_card)
     form = DocumentsForm(documents_already=already)
-    if too_large:
-        form = DocumentsForm({}, {}, documents_already=already)
-        form.is_valid()
-        form.add_error(None, _("ไฟล์ที่ส่งมารวมกันใหญ่เกินไป กรุณาแนบทีละไฟล์ ไฟล์ละไม่เกิน %(mb)s MB")
-                       % {"mb": MAX_FILE_BYTES // (1024 * 1024)})  # fmt: skip
-    elif request.method == "POST":
+    if request.method == "POST":
         if remove := request.POST.get("remove"):
             wizard.remove_file(remove)
             messages.info(request, _("ลบไฟล์แล้ว"))
@@ -339,15 +303,6 @@ def _documents(request: HttpRequest, slug: str, *, too_large: bool = False) -> H
     return render(request, "eservice/documents.html", context)
 
 
-def _upload_too_large(request: HttpRequest) -> bool:
-    """Refuse a body larger than every allowed file together, before Django reads any of it."""
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return True
-    return length > (MAX_FILES + 1) * MAX_FILE_BYTES + 1024 * 1024
-
-
 @never_cache
 @require_GET
 def staged_file(request: HttpRequest, slug: str, file_id: str) -> FileResponse:
@@ -368,22 +323,18 @@ def staged_file(request: HttpRequest, slug: str, file_id: str) -> FileResponse:
 
 
 # -- step 4 ------------------------------------------------------------------------------------
-def _phone_display(e164: str) -> str:
-    national = "0" + e164[3:]
-    return f"{national[:3]}-{national[3:6]}-{national[6:]}"
-
-
 def _summary(organisation: Organisation, wizard: Wizard) -> dict[str, Any]:
-    saved = wizard.details
+    state = wizard.state
+    assert state is not None and state.requester is not None  # checked by _go_to_missing
     return {
         "request_type": _request_type(organisation, wizard),
-        "details": saved,
-        "national_id_masked": mask_national_id(crypto.decrypt(saved["national_id"])),
-        "phone_display": _phone_display(saved["phone"]),
-        "phone_masked": mask_phone(saved["phone"]),
-        "place": _place_from_session(wizard.place) if wizard.place else None,
+        "subject": state.subject,
+        "details": state.details,
+        "requester": state.requester,
+        "national_id_masked": mask_national_id(state.requester.national_id),
+        "place": state.place,
         "files": wizard.files,
-        "submission_key": wizard.submission_key,
+        "submission_key": state.submission_key,
     }
 
 
@@ -435,24 +386,18 @@ def confirm(request: HttpRequest, slug: str) -> HttpResponse:
 def _submit(request: HttpRequest, organisation: Organisation, wizard: Wizard) -> HttpResponse:
     request_type = _request_type(organisation, wizard)
     assert request_type is not None
-    saved = wizard.details
+    state = wizard.state
+    assert state is not None and state.requester is not None
     try:
         case = case_submit(
             organisation=organisation,
             request_type=request_type,
-            subject=saved["subject"],
-            details=saved["details"],
-            requester=Requester(
-                title=saved["title"],
-                first_name=saved["first_name"],
-                last_name=saved["last_name"],
-                national_id=crypto.decrypt(saved["national_id"]),
-                phone=saved["phone"],
-                email=saved["email"],
-            ),
-            place=_place_from_session(wizard.place),
+            subject=state.subject,
+            details=state.details,
+            requester=state.requester,
+            place=state.place or Place(),
             files=wizard.read_files(),
-            submission_key=wizard.submission_key,
+            submission_key=state.submission_key,
         )
     except StorageFull as error:
         return _unavailable(request, organisation.slug, "review", error)

@@ -1,5 +1,8 @@
-"""The wizard's memory between steps: a small dict in the citizen's (database) session, one per
-organisation, and the files they uploaded, staged in private storage until the final submit.
+"""The wizard's memory between steps: one `WizardState` per organisation in the citizen's
+(database) session, and the files they uploaded, staged in private storage until the final submit.
+
+The state is typed (a `Requester`, a `Place`, the step reached) and turned into plain JSON only
+by `WizardState.to_session` / `from_session`; views never reshape the stored dictionary.
 
 Why staging in storage and not in the session: files are up to 10 MB; the session row stays
 small. Staged files live under `eservice-staging/<random token>/`, a token kept only in this
@@ -13,7 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field, replace
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.sessions.backends.base import SessionBase
@@ -22,8 +26,9 @@ from django.utils import timezone
 
 from onestop.cases.files import file_delete_quietly, file_save
 from onestop.cases.models import AttachmentKind
-from onestop.cases.services import NewFile
+from onestop.cases.services import NewFile, Place, Requester
 from onestop.catalog.models import LocationRule, RequestType
+from onestop.core import crypto
 
 STAGING_ROOT = "eservice-staging"
 STEPS = ("details", "place", "documents", "review", "done")
@@ -49,38 +54,131 @@ class StagedFile:
         return self.kind == AttachmentKind.ID_CARD
 
 
+@dataclass
+class WizardState:
+    """What a citizen has entered so far, and how far they have come.
+
+    `reached` is the furthest step they may open: "place" once step 1 is saved, "documents"
+    once the place is given (or skipped), "review" once the documents step is done. Editing an
+    earlier step never moves it back."""
+
+    submission_key: str
+    staging: str  # the random folder of this wizard's staged files
+    started_at: str
+    reached: str = "details"
+    type_id: int | None = None
+    subject: str = ""
+    details: str = ""
+    requester: Requester | None = None
+    place: Place | None = None  # None: not given yet, or "no specific place"
+    files: list[StagedFile] = field(default_factory=list)
+
+    @classmethod
+    def new(cls) -> WizardState:
+        return cls(
+            submission_key=secrets.token_urlsafe(24),
+            staging=secrets.token_urlsafe(18),
+            started_at=timezone.now().isoformat(),
+        )
+
+    def has_reached(self, step: str) -> bool:
+        return STEPS.index(self.reached) >= STEPS.index(step)
+
+    def reach(self, step: str) -> None:
+        if not self.has_reached(step):
+            self.reached = step
+
+    # -- to and from the session (JSON) ------------------------------------------------------
+    def to_session(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "submission_key": self.submission_key,
+            "staging": self.staging,
+            "started_at": self.started_at,
+            "reached": self.reached,
+            "type_id": self.type_id,
+            "files": [asdict(f) for f in self.files],
+        }
+        if self.requester is not None:
+            data["details"] = {
+                "subject": self.subject,
+                "details": self.details,
+                **asdict(self.requester),
+                "national_id": crypto.encrypt(self.requester.national_id),
+            }
+        if self.has_reached("documents"):
+            data["place"] = _place_to_json(self.place) if self.place is not None else None
+        return data
+
+    @classmethod
+    def from_session(cls, data: dict[str, Any] | None) -> WizardState | None:
+        if not data:
+            return None
+        details = dict(data.get("details") or {})
+        requester = None
+        if details:
+            requester = Requester(
+                title=details["title"],
+                first_name=details["first_name"],
+                last_name=details["last_name"],
+                national_id=crypto.decrypt(details["national_id"]),
+                phone=details["phone"],
+                email=details.get("email", ""),
+            )
+        place = data.get("place")
+        return cls(
+            submission_key=data["submission_key"],
+            staging=data["staging"],
+            started_at=data["started_at"],
+            reached=reached if (reached := data.get("reached")) in STEPS else "details",
+            type_id=int(data["type_id"]) if data.get("type_id") is not None else None,
+            subject=details.get("subject", ""),
+            details=details.get("details", ""),
+            requester=requester,
+            place=_place_from_json(place) if place else None,
+            files=[StagedFile(**f) for f in data.get("files", [])],
+        )
+
+
+def _place_to_json(place: Place) -> dict[str, Any]:
+    return {
+        name: str(value) if isinstance(value, Decimal) else value
+        for name, value in asdict(place).items()
+    }
+
+
+def _place_from_json(saved: dict[str, Any]) -> Place:
+    fields = dict(saved)
+    for name in ("latitude", "longitude"):
+        fields[name] = Decimal(fields[name]) if fields.get(name) else None
+    return Place(**fields)
+
+
 class Wizard:
-    """One citizen's request in progress with one organisation."""
+    """One citizen's request in progress with one organisation: its `state` (None before step
+    1 is saved), read from the session once and written back by every change."""
 
     def __init__(self, session: SessionBase, slug: str) -> None:
         self.session = session
         self.key = f"eservice:{slug}"
         self.done_key = f"eservice:{slug}:done"
-        self.data: dict[str, Any] = session.get(self.key) or {}
+        self.state = WizardState.from_session(session.get(self.key))
 
     # -- life cycle ---------------------------------------------------------------------------
     @property
     def started(self) -> bool:
-        return bool(self.data)
-
-    def start(self) -> None:
-        if not self.data:
-            self.data = {
-                "submission_key": secrets.token_urlsafe(24),
-                "staging": secrets.token_urlsafe(18),
-                "started_at": timezone.now().isoformat(),
-            }
-            self.save()
+        """Step 1 is saved: the wizard has a requester."""
+        return self.state is not None and self.state.requester is not None
 
     def save(self) -> None:
-        self.session[self.key] = self.data
+        assert self.state is not None
+        self.session[self.key] = self.state.to_session()
         self.session.modified = True
 
     def finish(self, number: str) -> None:
         """Forget the request in progress (and its staged files); remember its number."""
         self.delete_staged_files()
         self.session.pop(self.key, None)
-        self.data = {}
+        self.state = None
         self.remember_done(number)
 
     def remember_done(self, number: str) -> None:
@@ -93,56 +191,56 @@ class Wizard:
     # -- the steps' data ----------------------------------------------------------------------
     @property
     def submission_key(self) -> str:
-        return str(self.data.get("submission_key", ""))
+        return self.state.submission_key if self.state is not None else ""
 
     @property
     def type_id(self) -> int | None:
-        value = self.data.get("type_id")
-        return int(value) if value is not None else None
+        return self.state.type_id if self.state is not None else None
 
     @property
-    def details(self) -> dict[str, Any]:
-        return dict(self.data.get("details") or {})
+    def requester(self) -> Requester | None:
+        return self.state.requester if self.state is not None else None
 
-    def set_details(self, type_id: int, details: dict[str, Any]) -> None:
-        self.data["type_id"] = type_id
-        self.data["details"] = details
+    @property
+    def place(self) -> Place | None:
+        """The place typed, or None when the citizen chose "no specific place" (or not yet)."""
+        return self.state.place if self.state is not None else None
+
+    def set_details(
+        self, *, type_id: int, subject: str, details: str, requester: Requester
+    ) -> None:
+        """Step 1 saved (the wizard starts here)."""
+        if self.state is None:
+            self.state = WizardState.new()
+        self.state = replace(
+            self.state, type_id=type_id, subject=subject, details=details, requester=requester
+        )
+        self.state.reach("place")
         self.save()
 
-    @property
-    def place(self) -> dict[str, Any] | None:
-        """The place typed, or None when the citizen chose "no specific place"."""
-        place = self.data.get("place")
-        return dict(place) if place else None
-
-    @property
-    def place_done(self) -> bool:
-        return bool(self.data.get("place_done"))
-
-    def set_place(self, place: dict[str, Any] | None) -> None:
-        self.data["place"] = place
-        self.data["place_done"] = True
+    def set_place(self, place: Place | None) -> None:
+        assert self.state is not None
+        self.state.place = place
+        self.state.reach("documents")
         self.save()
-
-    @property
-    def documents_done(self) -> bool:
-        return bool(self.data.get("documents_done"))
 
     def set_documents_done(self) -> None:
-        self.data["documents_done"] = True
+        assert self.state is not None
+        self.state.reach("review")
         self.save()
 
     # -- order of the steps -------------------------------------------------------------------
     def first_missing_step(self, request_type: RequestType | None) -> str | None:
         """The first step still to do (server-side order), or None when review may start."""
-        if not self.details or request_type is None:
+        state = self.state
+        if state is None or state.requester is None or request_type is None:
             return "details"
         if request_type.location != LocationRule.NOT_ASKED:
-            if not self.place_done:
+            if not state.has_reached("documents"):
                 return "place"
-            if request_type.location == LocationRule.REQUIRED and not self.place:
+            if request_type.location == LocationRule.REQUIRED and not state.place:
                 return "place"
-        if not self.documents_done:
+        if not state.has_reached("review"):
             return "documents"
         if request_type.id_card_required and not any(f.is_id_card for f in self.files):
             return "documents"
@@ -151,7 +249,7 @@ class Wizard:
     # -- staged files -------------------------------------------------------------------------
     @property
     def files(self) -> list[StagedFile]:
-        return [StagedFile(**f) for f in self.data.get("files", [])]
+        return list(self.state.files) if self.state is not None else []
 
     def file(self, file_id: str) -> StagedFile | None:
         return next((f for f in self.files if secrets.compare_digest(f.id, file_id)), None)
@@ -166,15 +264,16 @@ class Wizard:
            answer with the outage page, not in the middleware after it.
         3. Only then delete the ID-card photo a new one replaces. On any failure, delete what
            this call wrote: the session (not saved for an error page) keeps the state before."""
+        state = self.state
+        assert state is not None
         staged: list[StagedFile] = []
         replaced: list[StagedFile] = []
         try:
             for new_file in new_files:
                 if new_file.kind == AttachmentKind.ID_CARD:  # one ID card: a new photo replaces it
-                    replaced += [old for old in self.files if old.is_id_card]
-                    self.data["files"] = [f for f in self.data.get("files", [])
-                                          if f["kind"] != AttachmentKind.ID_CARD]  # fmt: skip
-                staged.append(self._stage(new_file))
+                    replaced += [old for old in state.files if old.is_id_card]
+                    state.files = [f for f in state.files if not f.is_id_card]
+                staged.append(self._stage(state, new_file))
             self.save()
             self.session.save()
         except BaseException:
@@ -185,11 +284,12 @@ class Wizard:
             file_delete_quietly(storage=default_storage, name=old.path)
         return staged
 
-    def _stage(self, new_file: NewFile) -> StagedFile:
+    @staticmethod
+    def _stage(state: WizardState, new_file: NewFile) -> StagedFile:
         file_id = secrets.token_urlsafe(12)
         path = file_save(
             storage=default_storage,
-            name=f"{STAGING_ROOT}/{self.data['staging']}/{file_id}.{new_file.extension}",
+            name=f"{STAGING_ROOT}/{state.staging}/{file_id}.{new_file.extension}",
             content=new_file.content,
         )
         staged = StagedFile(
@@ -201,15 +301,15 @@ class Wizard:
             size=len(new_file.content),
             path=path,
         )
-        self.data.setdefault("files", []).append(staged.__dict__)
+        state.files.append(staged)
         return staged
 
     def remove_file(self, file_id: str) -> None:
         staged = self.file(file_id)
-        if staged is None:
+        if staged is None or self.state is None:
             return
         default_storage.delete(staged.path)
-        self.data["files"] = [f for f in self.data.get("files", []) if f["id"] != staged.id]
+        self.state.files = [f for f in self.state.files if f.id != staged.id]
         self.save()
 
     def read_files(self) -> tuple[NewFile, ...]:

@@ -21,8 +21,12 @@ class OrganisationKind(models.TextChoices):
     PATTAYA = "pattaya", _("เมืองพัทยา")
 
 
-# First path segments the platform itself uses (config/urls.py): an organisation cannot take them.
-RESERVED_SLUGS = frozenset({"admin", "staff", "i18n", "static", "media", "api", "health"})
+# Path segments the platform itself uses, at the top (config/urls.py) and under /staff/ (the
+# accounts and invitation pages come before /staff/<organisation>/): no organisation takes them.
+RESERVED_SLUGS = frozenset({
+    "admin", "staff", "i18n", "static", "media", "api", "health",
+    "login", "logout", "2fa", "password", "invitations",
+})  # fmt: skip
 
 
 def validate_slug_not_reserved(slug: str) -> None:

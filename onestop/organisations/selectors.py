@@ -11,15 +11,6 @@ from django.utils import timezone
 from onestop.organisations.models import Invitation, Organisation
 
 
-def organisation_list_public(*, province: str = "", query: str = "") -> QuerySet[Organisation]:
-    organisations = Organisation.objects.filter(is_active=True)
-    if province:
-        organisations = organisations.filter(province=province)
-    if query:
-        organisations = organisations.filter(name_th__icontains=query.strip())
-    return organisations.order_by("province", "name_th")
-
-
 def organisation_get_public(*, slug: str) -> Organisation:
     """The active organisation at `slug`, or Http404."""
     return get_object_or_404(Organisation, slug=slug, is_active=True)

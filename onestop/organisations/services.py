@@ -356,3 +356,23 @@ def member_update(
         active=is_active, department=department.key if department else "", **details,
     )  # fmt: skip
     return member
+
+
+def organisation_workflow_update(
+    *,
+    organisation: Organisation,
+    officers_may_complete: bool,
+    actor: User,
+    request: HttpRequest | None = None,
+) -> Organisation:
+    """Whether officers complete their own work (their head is told) or hand it to the head of
+    their division, who completes it. Audited in the same transaction."""
+    with transaction.atomic():
+        organisation.officers_may_complete = officers_may_complete
+        organisation.save(update_fields=["officers_may_complete"])
+        audit_record(
+            request=request, actor=actor, action=AuditAction.STAFF_CHANGE,
+            organisation=organisation, object_type="organisation", object_ref=organisation.slug,
+            details={"officers_may_complete": officers_may_complete},
+        )  # fmt: skip
+    return organisation

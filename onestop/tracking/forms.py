@@ -10,16 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from onestop.cases import numbering, uploads
 from onestop.cases.models import AttachmentKind
 from onestop.cases.services import NewFile
-from onestop.core.forms import MultipleFileField, MultipleFileInput
+from onestop.core.forms import MultipleFileField, MultipleFileInput, OneStopForm
 from onestop.core.thaidigits import to_arabic_digits
 
 
-class Form(forms.Form):
-    """Labels without a trailing colon, as Thai forms write them."""
+class Form(OneStopForm):
+    """The tracking pages' messages say which field they are about (as the wizard's do)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
+    errors_name_their_field = True
 
 
 class UnrememberedInput(forms.TextInput):

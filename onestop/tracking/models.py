@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from onestop.cases.models import Case
+from onestop.core.ratelimit import RateCounter
 from onestop.organisations.models import Organisation
 
 
@@ -14,16 +15,13 @@ class ThrottleScope(models.TextChoices):
     IP = "ip", _("ที่อยู่ IP")
 
 
-class TrackingThrottle(models.Model):
+class TrackingThrottle(RateCounter):
     """Failed check-results attempts for one request number or one client address, in a fixed
-    window. Rows are locked while updated, so several app processes count together. The key is
-    a keyed hash: the table holds neither request numbers nor addresses."""
+    window (see `onestop.core.ratelimit`). Rows are locked while updated, so several app
+    processes count together. The key is a keyed hash: the table holds neither request numbers
+    nor addresses."""
 
     scope = models.CharField(_("ขอบเขต"), max_length=8, choices=ThrottleScope.choices)
-    key = models.CharField(_("กุญแจ (แฮช)"), max_length=64)
-    window_started_at = models.DateTimeField(_("เริ่มนับเมื่อ"))
-    failures = models.PositiveIntegerField(_("จำนวนครั้งที่ผิด"), default=0)
-    locked_until = models.DateTimeField(_("ระงับถึง"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("การจำกัดการตรวจสอบผล")
@@ -32,9 +30,6 @@ class TrackingThrottle(models.Model):
             models.UniqueConstraint(fields=["scope", "key"], name="tracking_throttle_unique"),
         ]
         indexes = [models.Index(fields=["window_started_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.scope} {self.key[:8]} {self.failures}"
 
 
 class FeedbackKind(models.TextChoices):

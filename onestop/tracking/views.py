@@ -33,6 +33,8 @@ from onestop.cases import numbering
 from onestop.cases.models import Case
 from onestop.cases.workflow import Actor, Move, Status, allowed_moves
 from onestop.core.errors import DomainError
+from onestop.core.ingress import accepts_uploads
+from onestop.core.net import client_ip
 from onestop.documents.http import request_document_response
 from onestop.organisations.models import Organisation
 from onestop.organisations.selectors import organisation_get_public
@@ -163,18 +165,21 @@ def _check_get(request: HttpRequest, organisation: Organisation) -> HttpResponse
 
 def _check_post(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     """1. A malformed form is shown again (nothing counted: no look-up was made).
-    2. While the number or the address is locked, refuse, whatever the digits.
-    3. Verify; a failure is logged and counted, and may start a lock.
-    4. Success: remember the request in the session and redirect to the status page."""
+    2. Count the attempt for the number and the address, under their row locks, before the
+       digits are compared (so that simultaneous guesses cannot exceed the limit); while either
+       is locked, refuse, whatever the digits.
+    3. Verify; a failure is logged, and the attempt that reached a limit shows the lock.
+    4. Success: give the attempt back, remember the request in the session and redirect to the
+       status page."""
     form = CheckForm(request.POST)
     if not form.is_valid():
         return _check_page(request, organisation, form)
     number: str = form.cleaned_data["number"]
-    subject = throttle.Subject(ip=throttle.client_ip(request), number=number)
-    until = throttle.locked_until(subject)
-    if until is not None:
+    subject = throttle.Subject(ip=client_ip(request) or "unknown", number=number)
+    counted = throttle.attempt(subject)
+    if counted.refused_until is not None:
         log.info("tracking refused while locked ip=%s number=%s", subject.ip, number)
-        return _check_page(request, organisation, CheckForm(), locked_until=until)
+        return _check_page(request, organisation, CheckForm(), locked_until=counted.refused_until)
 
     case = case_verify(organisation=organisation, number=number, digits=form.cleaned_data["digits"])
     if case is None:
@@ -182,12 +187,14 @@ def _check_post(request: HttpRequest, organisation: Organisation) -> HttpRespons
             "tracking failure organisation=%s ip=%s number=%s",
             organisation.slug, subject.ip, number,
         )  # fmt: skip
-        until = throttle.record_failure(subject)
-        if until is not None:
-            return _check_page(request, organisation, CheckForm(), locked_until=until)
+        if counted.locked_until is not None:
+            return _check_page(
+                request, organisation, CheckForm(), locked_until=counted.locked_until
+            )
         again = CheckForm(initial={"number": numbering.display(number)})
         return _check_page(request, organisation, again, not_found=True)
 
+    throttle.refund(subject)
     _remember(request, case)
     return redirect("tracking:status", slug=organisation.slug)
 
@@ -302,6 +309,7 @@ def cancel(request: HttpRequest, organisation: Organisation, case: Case) -> Http
     )  # fmt: skip
 
 
+@accepts_uploads
 @never_cache
 @require_POST
 @_needs_verified_case()

@@ -30,6 +30,8 @@ from onestop.core.audit import audit_record
 from onestop.core.errors import DomainError
 from onestop.core.masking import mask_phone
 from onestop.core.models import AuditAction
+from onestop.core.spreadsheets import safe_cell
+from onestop.core.thaidate import format_numeric_be
 
 
 @login_required
@@ -195,7 +197,8 @@ class _Echo:
 @staff_view
 def inbox_export(request: HttpRequest, access: StaffAccess) -> HttpResponseBase:
     """The inbox as it is filtered, as CSV (UTF-8 with BOM for Excel). Recorded in the audit
-    trail with its filters and row count; phone numbers masked, no national ID."""
+    trail with its filters and row count; phone numbers masked, no national ID; dates in ISO
+    and in the Buddhist Era; no cell can start a formula."""
     if not access.can_export:
         raise Http404
     form = InboxFilterForm(request.GET or None, access=access)
@@ -214,21 +217,23 @@ def inbox_export(request: HttpRequest, access: StaffAccess) -> HttpResponseBase:
     writer = csv.writer(_Echo())
     header = [
         _("เลขคำร้อง"), _("หัวข้อเรื่อง"), _("ประเภทคำร้อง"), _("สถานะ"), _("กอง/สำนัก"),
-        _("ผู้รับผิดชอบ"), _("ช่องทาง"), _("ยื่นเมื่อ"), _("กำหนดแล้วเสร็จ"), _("ผู้ยื่น"),
-        _("โทรศัพท์มือถือ"),
+        _("ผู้รับผิดชอบ"), _("ช่องทาง"), _("ยื่นเมื่อ (ค.ศ.)"), _("ยื่นเมื่อ (พ.ศ.)"),
+        _("กำหนดแล้วเสร็จ (ค.ศ.)"), _("กำหนดแล้วเสร็จ (พ.ศ.)"), _("ผู้ยื่น"), _("โทรศัพท์มือถือ"),
     ]  # fmt: skip
 
     def lines() -> Iterator[str]:
-        yield "\ufeff" + writer.writerow(header)
+        yield "\ufeff" + writer.writerow([safe_cell(cell) for cell in header])
         for case in rows:
-            yield writer.writerow([
+            # Every cell that a citizen or an officer typed could start a formula: neutralised.
+            yield writer.writerow([safe_cell(cell) for cell in (
                 case.display_number, case.subject, case.request_type.name,
                 case.get_status_display(), case.department.name if case.department else "",
                 case.assignee.get_username() if case.assignee else "", case.get_channel_display(),
                 timezone.localtime(case.submitted_at).strftime("%Y-%m-%d %H:%M"),
-                case.due_date.isoformat() if case.due_date else "", case.requester_name,
-                mask_phone(case.phone),
-            ])  # fmt: skip
+                format_numeric_be(case.submitted_at),
+                case.due_date.isoformat() if case.due_date else "",
+                format_numeric_be(case.due_date), case.requester_name, mask_phone(case.phone),
+            )])  # fmt: skip
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     filename = f"{access.organisation.slug}-{timezone.localdate().isoformat()}.csv"

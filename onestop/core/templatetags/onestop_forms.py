@@ -11,6 +11,6 @@ register = template.Library()
 @register.filter
 def error_anchor(field: BoundField) -> str:
     """Where the error summary's link for `field` jumps: the field's own input, or the element
-    a form names in the field's `error_anchor` (e.g. the fieldset of a group of radio cards)."""
-    anchor: str = getattr(field.field, "error_anchor", "") or field.auto_id
-    return anchor
+    its form names in `OneStopForm.error_anchors` (e.g. the fieldset of a group of radio cards)."""
+    anchors: dict[str, str] = getattr(field.form, "error_anchors", {})
+    return anchors.get(field.name) or field.auto_id
