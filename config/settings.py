@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "onestop.cases",
     "onestop.documents",
     "onestop.notifications",
+    "onestop.reports",
     "onestop.portal",
     "onestop.tracking",
     "onestop.eservice",

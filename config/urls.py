@@ -11,6 +11,7 @@ urlpatterns = [
     path("staff/", include("onestop.accounts.urls")),
     path("staff/", include("onestop.backoffice.urls")),
     path("", include("onestop.tracking.urls")),
+    path("", include("onestop.reports.urls")),
     path("", include("onestop.eservice.urls")),
     path("", include("onestop.portal.urls")),
 ]

@@ -39,6 +39,7 @@ EVIDENCE = {
     "django-stubs": "mypy_django_plugin",
     "aiosmtpd": "aiosmtpd",
     "zxing-cpp": "import zxingcpp",
+    "hypothesis": "from hypothesis import",  # property tests (tests/test_reports_property.py)
 }
 
 

@@ -1,6 +1,6 @@
 """The apps depend downwards only (docs: house style): core ← organisations ← catalog ← cases ←
-documents ← notifications ← {portal, tracking, eservice, accounts ← backoffice}. Notifications
-sits above documents: the filing confirmation attaches the request document."""
+documents ← {notifications, reports} ← {portal, tracking, eservice, accounts ← backoffice}.
+Notifications sits above documents: the filing confirmation attaches the request document."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ LAYERS = [
     {"catalog"},
     {"cases"},
     {"documents"},
-    {"notifications"},
+    {"notifications", "reports"},
     {"portal", "tracking", "eservice", "accounts"},
     {"backoffice"},
 ]
