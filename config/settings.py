@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "onestop.portal",
     "onestop.tracking",
     "onestop.eservice",
+    "onestop.api",
 ]
 
 MIDDLEWARE = [

@@ -13,5 +13,7 @@ urlpatterns = [
     path("", include("onestop.tracking.urls")),
     path("", include("onestop.reports.urls")),
     path("", include("onestop.eservice.urls")),
+    # Before the portal, whose /<slug>/… would otherwise take /<slug>/open311/….
+    path("", include("onestop.api.urls")),
     path("", include("onestop.portal.urls")),
 ]
