@@ -17,7 +17,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from onestop.api.open311 import PAGE_SIZE_MAX
+from onestop.api.open311 import PAGE_SIZE_MAX, redact
 from onestop.cases.models import Case
 from onestop.cases.services import By, Place, Requester, case_move, case_note, case_submit
 from onestop.cases.workflow import Move
@@ -253,7 +253,8 @@ def test_requests_in_json_have_the_spec_fields_and_only_the_area(
     assert row["zipcode"] == "63180"
     assert (row["lat"], row["long"]) == (16.988, 99.123)  # rounded to about 100 m
     assert row["requested_datetime"].endswith("+07:00")
-    assert dt.datetime.fromisoformat(row["requested_datetime"]) == private.submitted_at.replace(microsecond=0)
+    filed = dt.datetime.fromisoformat(row["requested_datetime"])
+    assert filed == private.submitted_at.replace(microsecond=0)
     assert private.due_date is not None
     assert row["expected_datetime"].startswith(private.due_date.isoformat())
     assert row["agency_responsible"] == "กองช่าง"
@@ -537,3 +538,13 @@ def test_listing_requests_costs_the_same_for_3_or_30(
     assert _queries(client, url) == few
     assert few <= 3  # the organisation, the page of requests (and the session machinery none)
     assert _queries(client, f"{API}/services.xml") <= 2
+
+
+def test_identifiers_in_a_staff_message_are_blanked_but_a_request_number_is_not() -> None:
+    message = (
+        "คุณมาลี ศรีสุข โทร 081 234 5678 หรือ +66 81 234 5678 เลขบัตร 1-1037-00012-34-6 "
+        "อีเมล malee@example.com ซ้ำกับคำร้อง 69-04217-88315-6"
+    )
+    assert redact(message, names=("มาลี", "ศรีสุข")) == (
+        "คุณ… … โทร … หรือ … เลขบัตร … อีเมล … ซ้ำกับคำร้อง 69-04217-88315-6"
+    )
