@@ -75,11 +75,20 @@ class RequestFilters:
 
 def open311_requests(*, organisation: Organisation, filters: RequestFilters) -> QuerySet[Case]:
     """The public view of `organisation`'s requests, newest first, with the latest message
-    staff made public (`public_note`), in one query whatever the number of rows."""
-    latest_message = (
+    staff made public since the last change of status (`public_note`), in one query whatever
+    the number of rows."""
+    # The event log is read in pk order. A message counts while its status lasts: once the
+    # status changes again (a citizen's answer, say), an older message no longer explains it.
+    status_since = (
         CaseEvent.objects.filter(case=OuterRef("pk"))
+        .exclude(to_status="")
+        .order_by("-pk")
+        .values("pk")[:1]
+    )
+    latest_message = (
+        CaseEvent.objects.filter(case=OuterRef("pk"), pk__gte=OuterRef("status_since"))
         .exclude(public_message="")
-        .order_by("-created_at", "-pk")
+        .order_by("-pk")
         .values("public_message")[:1]
     )
     cases = (
@@ -87,6 +96,7 @@ def open311_requests(*, organisation: Organisation, filters: RequestFilters) -> 
         .select_related(None)
         .select_related("request_type", "department")
         .only(*_PUBLIC_COLUMNS)
+        .annotate(status_since=Subquery(status_since))
         .annotate(public_note=Subquery(latest_message))
     )
     if filters.numbers is not None:
