@@ -63,14 +63,6 @@ def reply_templates(request: HttpRequest, access: StaffAccess) -> HttpResponse:
     if not access.can_manage_templates:
         raise Http404
     form = ReplyTemplateForm(request.POST or None, access=access)
-    if request.method == "POST" and "officers_may_complete" in request.POST:
-        organisation_services.organisation_workflow_update(
-            organisation=access.organisation,
-            officers_may_complete=request.POST["officers_may_complete"] == "1",
-            actor=access.user, request=request,
-        )  # fmt: skip
-        messages.success(request, _("บันทึกวิธีปิดเรื่องแล้ว"))
-        return redirect("backoffice:routing", org_slug=access.organisation.slug)
     if request.method == "POST":
         delete_pk = request.POST.get("delete", "")
         if delete_pk.isdigit():
