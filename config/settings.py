@@ -212,7 +212,15 @@ _HTTPS = env_bool("ONESTOP_HTTPS", default=not DEBUG)
 SESSION_COOKIE_SECURE = _HTTPS
 CSRF_COOKIE_SECURE = _HTTPS
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
+# Probes on the loopback reach gunicorn over plain HTTP: never redirect them.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
 SECURE_HSTS_SECONDS = 31536000 if _HTTPS else 0
+# Only this host's own subdomains (e.g. *.oss.example.go.th), not the organisation's domain.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _HTTPS
+# The preload list takes whole registrable domains (example.go.th): the domain's owner decides,
+# not one application on it; W021 ("not preloaded") is then expected.
+SECURE_HSTS_PRELOAD = env_bool("ONESTOP_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
