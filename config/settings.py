@@ -212,8 +212,6 @@ _HTTPS = env_bool("ONESTOP_HTTPS", default=not DEBUG)
 SESSION_COOKIE_SECURE = _HTTPS
 CSRF_COOKIE_SECURE = _HTTPS
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
-# Probes on the loopback reach gunicorn over plain HTTP: never redirect them.
-SECURE_REDIRECT_EXEMPT = [r"^health/"]
 SECURE_HSTS_SECONDS = 31536000 if _HTTPS else 0
 # Only this host's own subdomains (e.g. *.oss.example.go.th), not the organisation's domain.
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _HTTPS
@@ -289,6 +287,8 @@ MIDDLEWARE.insert(
 )
 # First in the list, so that its header is on every staff response, whoever answered.
 MIDDLEWARE.insert(0, "onestop.accounts.middleware.StaffNoStoreMiddleware")
+# Before everything: probes name no host in ALLOWED_HOSTS, speak plain HTTP, carry no session.
+MIDDLEWARE.insert(0, "onestop.core.health.HealthCheckMiddleware")
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/staff/"
 # Signed out after this many minutes without a request.

@@ -1,15 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from onestop.core import errorpages, health
+from onestop.core import errorpages
 
 admin.site.site_header = "OneStop: ผู้ดูแลแพลตฟอร์ม"
 admin.site.site_title = "OneStop"
 admin.site.index_title = "การจัดการแพลตฟอร์ม"
 
 urlpatterns = [
-    path("health/live", health.live, name="health-live"),
-    path("health/ready", health.ready, name="health-ready"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("staff/", include("onestop.accounts.urls")),

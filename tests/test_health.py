@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.core.files.storage import default_storage
 from django.db import OperationalError, connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, get_date_max
 
@@ -94,3 +94,15 @@ def test_ready_is_503_when_the_storage_cannot_be_written(
     response = client.get("/health/ready")
     assert response.status_code == 503
     assert response.json()["checks"]["storage"]["error"] == "PermissionError"
+
+
+@pytest.mark.django_db
+@override_settings(ALLOWED_HOSTS=["oss.example.go.th"], SECURE_SSL_REDIRECT=True)
+def test_probes_are_answered_whatever_the_host_and_over_plain_http(client: Client) -> None:
+    for path in ("/health/live", "/health/ready"):
+        assert client.get(path, HTTP_HOST="10.0.0.5:8000").status_code == 200
+    assert client.get("/", HTTP_HOST="10.0.0.5:8000").status_code == 400
+
+
+def test_live_refuses_a_post(client: Client) -> None:
+    assert client.post("/health/live").status_code == 405

@@ -5,6 +5,10 @@
 task ready to run has waited (django-tasks-db's table). 503 when the database or the storage
 fails; the queue's age is reported, not judged: a stuck worker is for monitoring to alert on,
 not a reason to take every web server out of the load balancer.
+
+Both are answered by `HealthCheckMiddleware`, first in MIDDLEWARE: before the Host header is
+checked (a probe addresses the process by its IP, not by the site's name in ALLOWED_HOSTS),
+before any redirect to HTTPS and before the session is read.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -89,3 +93,18 @@ def ready(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if ok else "unavailable", "checks": results}, status=200 if ok else 503
     )
+
+
+_PATHS: dict[str, Callable[[HttpRequest], JsonResponse]] = {
+    "/health/live": live,
+    "/health/ready": ready,
+}
+
+
+class HealthCheckMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        view = _PATHS.get(request.path_info)
+        return view(request) if view is not None else self.get_response(request)
