@@ -259,7 +259,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # axes and pikepdf say routine things at INFO (each lock-out check, the logger bridge).
+    "loggers": {"axes": {"level": "WARNING"}, "pikepdf": {"level": "WARNING"}},
 }
 
 # Tracking (check results): failed attempts allowed per request number and per client address
