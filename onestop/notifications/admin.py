@@ -38,11 +38,11 @@ class SmsGatewayForm(forms.ModelForm[SmsGateway]):
     they are when left empty, encrypted when typed."""
 
     api_key = forms.CharField(
-        label=_("API key"), required=False, strip=True,
+        label=_("คีย์ API (API key)"), required=False, strip=True,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
     )  # fmt: skip
     api_secret = forms.CharField(
-        label=_("API secret"), required=False, strip=True,
+        label=_("รหัสลับ API (API secret)"), required=False, strip=True,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
     )  # fmt: skip
 
