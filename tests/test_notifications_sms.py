@@ -207,8 +207,8 @@ def test_status_changes_a_request_for_information_and_completion_are_texted(
     assert texts == [
         f"รับคำร้องเลขที่ {number} แล้ว ติดตามผล {_track(case)}",
         f"คำร้อง {number} สถานะ: รับเรื่อง",
-        f"คำร้อง {number} เจ้าหน้าที่ขอข้อมูลเพิ่มเติม ส่งได้ที่ {_track(case)}",
-        f"คำร้อง {number} ดำเนินการแล้วเสร็จ ยืนยันผลและให้คะแนนที่ {_track(case)}",
+        f"คำร้อง {number}: ขอข้อมูลเพิ่มเติม ส่งได้ที่ {_track(case)}",
+        f"คำร้อง {number} เสร็จแล้ว ยืนยันผลและให้คะแนนที่ {_track(case)}",
     ]
     assert all("ขอรูปถ่าย" not in text and "มาลี" not in text for text in texts)
     segments = dict(

@@ -126,10 +126,8 @@ def _citizen_sms(kind: MessageKind, case: Case) -> str:
     on the case page: staff see exactly what was sent."""
     texts = {
         MessageKind.CITIZEN_FILED: _("รับคำร้องเลขที่ %(number)s แล้ว ติดตามผล %(link)s"),
-        MessageKind.CITIZEN_WAITING: _("คำร้อง %(number)s เจ้าหน้าที่ขอข้อมูลเพิ่มเติม ส่งได้ที่ %(link)s"),
-        MessageKind.CITIZEN_COMPLETED: _(
-            "คำร้อง %(number)s ดำเนินการแล้วเสร็จ ยืนยันผลและให้คะแนนที่ %(link)s"
-        ),
+        MessageKind.CITIZEN_WAITING: _("คำร้อง %(number)s: ขอข้อมูลเพิ่มเติม ส่งได้ที่ %(link)s"),
+        MessageKind.CITIZEN_COMPLETED: _("คำร้อง %(number)s เสร็จแล้ว ยืนยันผลและให้คะแนนที่ %(link)s"),
         MessageKind.CITIZEN_STATUS: _("คำร้อง %(number)s สถานะ: %(status)s"),
     }
     return texts[kind] % {
