@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "onestop.portal",
     "onestop.tracking",
     "onestop.eservice",
+    "onestop.api",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +79,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+CSRF_FAILURE_VIEW = "onestop.core.errorpages.csrf_failure"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES: list[dict[str, Any]] = [
@@ -212,6 +214,12 @@ SESSION_COOKIE_SECURE = _HTTPS
 CSRF_COOKIE_SECURE = _HTTPS
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = 31536000 if _HTTPS else 0
+# Only this host's own subdomains (e.g. *.oss.example.go.th), not the organisation's domain.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _HTTPS
+# The preload list takes whole registrable domains (example.go.th): the domain's owner decides,
+# not one application on it; W021 ("not preloaded") is then expected.
+SECURE_HSTS_PRELOAD = env_bool("ONESTOP_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
@@ -280,6 +288,8 @@ MIDDLEWARE.insert(
 )
 # First in the list, so that its header is on every staff response, whoever answered.
 MIDDLEWARE.insert(0, "onestop.accounts.middleware.StaffNoStoreMiddleware")
+# Before everything: probes name no host in ALLOWED_HOSTS, speak plain HTTP, carry no session.
+MIDDLEWARE.insert(0, "onestop.core.health.HealthCheckMiddleware")
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/staff/"
 # Signed out after this many minutes without a request.

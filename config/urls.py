@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from onestop.core import errorpages
+
 admin.site.site_header = "OneStop: ผู้ดูแลแพลตฟอร์ม"
 admin.site.site_title = "OneStop"
 admin.site.index_title = "การจัดการแพลตฟอร์ม"
@@ -13,5 +15,13 @@ urlpatterns = [
     path("", include("onestop.tracking.urls")),
     path("", include("onestop.reports.urls")),
     path("", include("onestop.eservice.urls")),
+    # Before the portal, whose /<slug>/… would otherwise take /<slug>/open311/….
+    path("", include("onestop.api.urls")),
     path("", include("onestop.portal.urls")),
 ]
+
+# Error pages in Thai or English that need no database; an unreachable database is a 503.
+handler400 = errorpages.bad_request
+handler403 = errorpages.permission_denied
+handler404 = errorpages.page_not_found
+handler500 = errorpages.server_error

@@ -8,9 +8,11 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from onestop.cases.models import Attachment, CaseEvent
+from onestop.cases.services import case_transition
+from onestop.cases.workflow import Actor, Status
 from onestop.organisations.models import Organisation
 from tests.backoffice_helpers import pdf_file, sign_in
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, Staff
 from tests.factories import make_case
 
 
@@ -69,3 +71,15 @@ def test_the_admin_does_not_show_confidential_complaints(
     files = operator.get("/admin/cases/attachment/").content.decode()
     assert attachment.original_name not in files
     assert operator.get(f"/admin/cases/attachment/{attachment.pk}/change/").status_code == 302
+
+
+def test_the_admin_audit_trail_leaves_out_entries_about_confidential_complaints(
+    org_a: Organisation, staff_a: Staff, superuser: User, client: Client
+) -> None:
+    ordinary, secret = make_case(org_a), make_case(org_a, type_key="corruption")
+    for case in (ordinary, secret):
+        case_transition(case=case, to=Status.RECEIVED, actor_kind=Actor.STAFF,
+                        actor=staff_a.executive)  # fmt: skip
+    trail = sign_in(client, superuser).get("/admin/core/auditlog/").content.decode()
+    assert ordinary.number in trail
+    assert secret.number not in trail

@@ -99,3 +99,13 @@ def test_the_administrator_chooses_who_completes_and_the_choice_is_audited(
     assert head.post(URL, {"officers_may_complete": "1"}).status_code == 404
     org_a.refresh_from_db()
     assert org_a.officers_may_complete is False
+
+
+def test_who_completes_is_changed_only_on_the_routing_page_by_an_administrator(
+    org_a: Organisation, staff_a: Staff
+) -> None:
+    """The head may manage reply templates, but posting the setting there changes nothing."""
+    head = sign_in(Client(), staff_a.head)
+    head.post("/staff/wangchao/templates/", {"officers_may_complete": "0"})
+    org_a.refresh_from_db()
+    assert org_a.officers_may_complete is True

@@ -222,10 +222,10 @@ def _python_files() -> list[Path]:
 
 def test_no_code_outside_cases_services_changes_a_request() -> None:
     """No `.update()` on requests or attachments, no `select_for_update` lock-check-bump, no
-    assignment to a request's workflow fields, outside `cases/services.py`."""
+    assignment to a request's workflow fields, outside `cases/services/`."""
     offenders = []
     for path in _python_files():
-        if path.relative_to(ROOT).as_posix() == "onestop/cases/services.py":
+        if path.relative_to(ROOT).as_posix().startswith("onestop/cases/services/"):
             continue
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):

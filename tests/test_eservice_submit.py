@@ -152,7 +152,7 @@ def test_a_file_failing_inside_the_transaction_leaves_nothing_half_saved(
     def broken(**kwargs: Any) -> None:
         raise OSError("storage unavailable")
 
-    monkeypatch.setattr("onestop.cases.services.attachment_add", broken)
+    monkeypatch.setattr("onestop.cases.services.submit.attachment_add", broken)
     assert confirm(client, org_a).status_code == 503
     assert Case.objects.count() == 0 and CaseEvent.objects.count() == 0
     assert wizard_state(client, org_a)["files"]

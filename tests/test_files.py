@@ -209,7 +209,7 @@ def test_an_exception_after_the_files_were_written_leaves_no_file_behind(
             raise RuntimeError("something failed after the last file was stored")
         return added[-1]
 
-    monkeypatch.setattr(services, "attachment_add", add_then_fail)
+    monkeypatch.setattr(services.submit, "attachment_add", add_then_fail)
     with pytest.raises(RuntimeError):
         confirm(client, org_a)
     assert len(added) == 2  # both files had been written...

@@ -14,7 +14,7 @@ LAYERS = [
     {"cases"},
     {"documents"},
     {"notifications", "reports"},
-    {"portal", "tracking", "eservice", "accounts"},
+    {"portal", "tracking", "eservice", "accounts", "api"},
     {"backoffice"},
 ]
 LEVEL = {app: level for level, apps in enumerate(LAYERS) for app in apps}

@@ -63,7 +63,7 @@ def case_list_by_national_id(
     digits = normalise_national_id(national_id)
     return case_list_for_organisation(
         organisation=organisation, include_confidential=include_confidential
-    ).filter(national_id_hash=crypto.lookup_hash(digits))
+    ).filter(national_id_hash__in=crypto.lookup_hashes(digits))
 
 
 def case_national_id(case: Case) -> str:

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from onestop.core.models import AuditLog, Holiday
@@ -20,6 +21,11 @@ class AuditLogAdmin(admin.ModelAdmin[AuditLog]):
     list_filter = ["action", "organisation"]
     search_fields = ["actor_username", "object_ref"]
     date_hierarchy = "created_at"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AuditLog]:
+        """Entries about confidential requests are for the organisation's granted members (in
+        the back office), not for the platform's operators, like the requests themselves."""
+        return super().get_queryset(request).filter(is_confidential=False)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -41,6 +41,26 @@ def decrypt(token: str) -> str:
         raise DecryptionError from exc
 
 
+def _hash(key: str, value: str) -> str:
+    return hmac.new(_derive(key, b"lookup"), value.encode(), hashlib.sha256).hexdigest()
+
+
 def lookup_hash(value: str) -> str:
-    """Keyed hash for equality look-ups. Always made with the first (current) key."""
-    return hmac.new(_derive(_keys()[0], b"lookup"), value.encode(), hashlib.sha256).hexdigest()
+    """Keyed hash to store for equality look-ups. Always made with the first (current) key."""
+    return _hash(_keys()[0], value)
+
+
+def lookup_hashes(value: str) -> list[str]:
+    """The keyed hash of `value` under every configured key, current first: filter stored
+    hashes with `__in=` so that rows hashed before a rotation are still found (until
+    `manage.py data_key_rotate` has rehashed them under the current key)."""
+    return [_hash(key, value) for key in _keys()]
+
+
+def is_current(token: str) -> bool:
+    """Whether `token` was encrypted with the first (current) key."""
+    try:
+        _fernet(_keys()[:1]).decrypt(token.encode("ascii"))
+    except InvalidToken:
+        return False
+    return True

@@ -14,17 +14,14 @@ from onestop.backoffice.views.cases import (
     counter_entry,
 )
 from onestop.backoffice.views.inbox import bulk_action, inbox, inbox_export, staff_home
+from onestop.backoffice.views.members import invitation, member_edit, members, staff_start
 from onestop.backoffice.views.notifications import notification_retry
 from onestop.backoffice.views.organisation import (
     audit_log,
     catalogue,
-    invitation,
-    member_edit,
-    members,
     poster,
     reply_templates,
     routing_rules,
-    staff_start,
 )
 
 __all__ = [

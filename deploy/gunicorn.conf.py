@@ -1,0 +1,23 @@
+"""gunicorn settings for OneStop (`gunicorn -c deploy/gunicorn.conf.py config.wsgi:application`).
+
+Workers follow the cores this process may use (2 per core + 1, gunicorn's advice for mostly
+I/O-bound work), each with a few threads; WEB_CONCURRENCY and GUNICORN_THREADS override.
+Behind a reverse proxy on the same machine (deploy/Caddyfile), which buffers slow clients."""
+
+import os
+
+_cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+bind = os.environ.get("ONESTOP_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", 2 * _cores + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# The request document (PDF) and file cleaning can take a few seconds; nothing takes a minute.
+timeout = 60
+graceful_timeout = 30
+# Restart each worker now and then, staggered, so that no slow leak grows without bound.
+max_requests = 2000
+max_requests_jitter = 200
+# Only the proxy on this machine may say the request came over HTTPS.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+accesslog = "-"
+errorlog = "-"

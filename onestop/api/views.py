@@ -1,0 +1,124 @@
+"""Open311 GeoReport v2, read side, per organisation: /<slug>/open311/discovery.<fmt> and
+/<slug>/open311/v2/{services,services/<code>,requests,requests/<id>}.<fmt>. Thin: parse the
+query (open311), read (selectors), render (formats)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from onestop.api import open311, selectors
+from onestop.api.formats import error, public_endpoint, render
+from onestop.organisations.models import Organisation
+from onestop.organisations.selectors import organisation_get_public
+
+
+def _organisation(slug: str) -> Organisation:
+    try:
+        return organisation_get_public(slug=slug)
+    except Http404:
+        raise open311.Open311Error(404, _("ไม่พบหน่วยงาน “%(slug)s”") % {"slug": slug}) from None
+
+
+def _answer(fmt: str, produce: Callable[[], HttpResponse]) -> HttpResponse:
+    try:
+        return produce()
+    except open311.Open311Error as failure:
+        return error(fmt, failure.status, failure.description)
+
+
+@csrf_exempt  # nothing here writes; a POST gets the API's own 405, not a CSRF page
+@public_endpoint
+def discovery(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    def produce() -> HttpResponse:
+        organisation = _organisation(slug)
+        changeset = selectors.open311_changeset(organisation=organisation)
+        return render("discovery", open311.discovery_record(organisation, changeset=changeset), fmt)
+
+    return _answer(fmt, produce)
+
+
+@csrf_exempt
+@public_endpoint
+def services(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    def produce() -> HttpResponse:
+        organisation = _organisation(slug)
+        types = selectors.open311_services(organisation=organisation)
+        return render("services", [open311.service_record(t) for t in types], fmt)
+
+    return _answer(fmt, produce)
+
+
+@csrf_exempt
+@public_endpoint
+def service_definition(request: HttpRequest, slug: str, code: str, fmt: str) -> HttpResponse:
+    def produce() -> HttpResponse:
+        organisation = _organisation(slug)
+        try:
+            found = selectors.open311_service_get(organisation=organisation, code=code)
+        except Http404:
+            raise open311.Open311Error(
+                404, _("ไม่พบประเภทคำร้องรหัส “%(code)s”") % {"code": code}
+            ) from None
+        return render("service_definition", open311.definition_record(found), fmt)
+
+    return _answer(fmt, produce)
+
+
+@csrf_exempt
+@public_endpoint
+def requests(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    def produce() -> HttpResponse:
+        organisation = _organisation(slug)
+        filters = _filters(request, organisation)
+        page, size = open311.parse_paging(request.GET)
+        cases = selectors.open311_requests(organisation=organisation, filters=filters)
+        rows = cases[(page - 1) * size : page * size]
+        return render("service_requests", [open311.request_record(c) for c in rows], fmt)
+
+    return _answer(fmt, produce)
+
+
+def _filters(request: HttpRequest, organisation: Organisation) -> selectors.RequestFilters:
+    query = request.GET
+    numbers_text = query.get("service_request_id", "").strip()
+    if numbers_text:  # the spec: it overrides all other arguments
+        return selectors.RequestFilters(numbers=open311.parse_numbers(numbers_text))
+    codes = open311.parse_codes(query.get("service_code", ""))
+    unknown = set(codes) - selectors.open311_known_codes(organisation=organisation, codes=codes)
+    if unknown:
+        raise open311.Open311Error(
+            400, _("ไม่พบประเภทคำร้องรหัส “%(code)s”") % {"code": ", ".join(sorted(unknown))}
+        )
+    start, end = open311.parse_dates(query, now=timezone.now())
+    return selectors.RequestFilters(
+        codes=codes, start=start, end=end,
+        statuses=open311.parse_statuses(query.get("status", "")),
+    )  # fmt: skip
+
+
+@csrf_exempt
+@public_endpoint
+def request_detail(request: HttpRequest, slug: str, number: str, fmt: str) -> HttpResponse:
+    def produce() -> HttpResponse:
+        organisation = _organisation(slug)
+        try:
+            case = selectors.open311_request_get(organisation=organisation, number=number)
+        except Http404:
+            raise open311.Open311Error(
+                404, _("ไม่พบคำร้องเลขที่ “%(number)s”") % {"number": number}
+            ) from None
+        return render("service_requests", [open311.request_record(case)], fmt)
+
+    return _answer(fmt, produce)
+
+
+@csrf_exempt
+@public_endpoint
+def unknown(request: HttpRequest, slug: str, rest: str, fmt: str) -> HttpResponse:
+    """Anything else under /<slug>/open311/: a 404 in the spec's format, not an HTML page."""
+    return error(fmt, 404, _("ไม่พบบริการนี้ใน Open311 GeoReport v2"))
