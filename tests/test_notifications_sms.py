@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
@@ -33,7 +34,7 @@ from onestop.notifications.models import Channel, Message, MessageKind, SmsGatew
 from onestop.notifications.providers import PermanentFailure, TemporaryFailure
 from onestop.organisations.models import Organisation
 from tests.backoffice_helpers import sign_in
-from tests.conftest import Staff
+from tests.conftest import PASSWORD, Staff
 from tests.factories import request_type, some_place, valid_national_id
 from tests.smtp import _free_port
 
@@ -388,6 +389,25 @@ def test_the_key_and_secret_are_encrypted_and_never_shown_back(
     changed = SmsGatewayForm(data={**data, "api_secret": "new-secret"}, instance=saved)
     assert changed.is_valid()
     assert gateways.credentials(changed.save()) == ("key-123", "new-secret")
+
+
+def test_an_operator_sets_up_a_gateway_in_the_admin_and_never_sees_its_secrets(
+    org_a: Organisation, client: Client
+) -> None:
+    operator = User.objects.create_superuser("operator", "op@example.com", PASSWORD)
+    admin = sign_in(client, operator)
+    form = {
+        "organisation": org_a.pk, "kind": "basic_form", "url": "https://sms.example.com/sms",
+        "sender": "WANGCHAO", "api_key": "key-123", "api_secret": "secret-456", "timeout": 10,
+        "is_active": "on",
+    }  # fmt: skip
+    response = admin.post("/admin/notifications/smsgateway/add/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    gateway = SmsGateway.objects.get(organisation=org_a)
+    page = admin.get(f"/admin/notifications/smsgateway/{gateway.pk}/change/").content.decode()
+    assert "WANGCHAO" in page
+    for secret in ("key-123", "secret-456", gateway.api_secret_encrypted):
+        assert secret not in page
 
 
 # --- segments ------------------------------------------------------------------------------------
