@@ -4,11 +4,14 @@ outcome. Run by the `deliver_due` task (`tasks.py`) and by `manage.py notificati
 1. Lease one due message in a short transaction (`select_for_update(skip_locked=True)` where
    the database has it; SQLite's IMMEDIATE transactions serialise writers): state SENDING,
    `attempts` + 1, `lease_until` = now + LEASE. Due = queued and `next_attempt_at` passed, or
-   SENDING with an expired lease (the worker that took it died).
-2. Send, with the message key as the e-mail's Message-ID, on a connection with a timeout.
-3. Sent: SENT. A temporary failure (connection refused, timeout, 4xx): QUEUED again after an
-   exponential backoff with jitter, FAILED after `ONESTOP_NOTIFY_MAX_ATTEMPTS`. A permanent one
-   (5xx, a refused address): FAILED at once. The outcome is written only while the lease is
+   SENDING with an expired lease (the worker that took it died). In Thai quiet hours an SMS
+   the citizen did not ask for is moved to 08:00 first (`sms.hold_for_the_night`).
+2. Send, with the message key as the e-mail's Message-ID (an SMS gateway's Idempotency-Key),
+   on a connection with a timeout.
+3. Sent: SENT. A temporary failure (connection refused, timeout, SMTP 4xx, HTTP 5xx): QUEUED
+   again after an exponential backoff with jitter (an SMS retry that falls in the night: at
+   08:00), FAILED after `ONESTOP_NOTIFY_MAX_ATTEMPTS`. A permanent one (SMTP 5xx, a refused
+   address, HTTP 4xx): FAILED at once. The outcome is written only while the lease is
    still this run's (`attempts` unchanged), so a run that overslept its lease cannot overwrite
    the run that took over."""
 
@@ -19,8 +22,6 @@ import logging
 import random
 import smtplib
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Protocol
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -33,7 +34,15 @@ from django.utils.html import linebreaks, urlize
 from onestop.core import crypto
 from onestop.documents.http import request_document_filename
 from onestop.documents.pdf import request_document_pdf
+from onestop.notifications import sms
+from onestop.notifications.gateways import SmsProvider
 from onestop.notifications.models import Attachment, Channel, Message, State
+from onestop.notifications.providers import (
+    Outgoing,
+    PermanentFailure,
+    Provider,
+    TemporaryFailure,
+)
 
 log = logging.getLogger("onestop.notifications")
 
@@ -41,30 +50,6 @@ LEASE = dt.timedelta(minutes=5)  # far longer than a send (the SMTP timeout is 2
 BACKOFF_FIRST = dt.timedelta(seconds=30)
 BACKOFF_MAX = dt.timedelta(hours=1)
 SEND_TIMEOUT = 20  # seconds, for an SMTP mailer configured without one
-
-
-class TemporaryFailure(Exception):
-    """Try again later (the provider is down, slow or says 4xx)."""
-
-
-class PermanentFailure(Exception):
-    """Trying again will not help (the provider refused the address or the message)."""
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    """A leased message, decrypted, ready for a provider."""
-
-    message: Message
-    recipient: str
-    body: str
-
-
-class Provider(Protocol):
-    """One channel's way out. Raise TemporaryFailure or PermanentFailure; return when the
-    provider accepted the message."""
-
-    def send(self, outgoing: Outgoing) -> None: ...
 
 
 class EmailProvider:
@@ -104,7 +89,7 @@ class EmailProvider:
             raise TemporaryFailure(f"{type(error).__name__}: {error}") from error
 
 
-PROVIDERS: dict[str, Provider] = {Channel.EMAIL: EmailProvider()}
+PROVIDERS: dict[str, Provider] = {Channel.EMAIL: EmailProvider(), Channel.SMS: SmsProvider()}
 
 
 def message_id(message: Message) -> str:
@@ -169,7 +154,10 @@ def attempt(message: Message, *, now: dt.datetime | None = None) -> State:
     if state == State.SENT:
         changes["sent_at"] = now
     elif state == State.QUEUED:
-        changes["next_attempt_at"] = now + backoff(message.attempts)
+        retry_at = now + backoff(message.attempts)
+        if message.channel == Channel.SMS:  # a retry that falls in the night waits for 08:00
+            retry_at = sms.send_at(message.kind, created_at=message.created_at, moment=retry_at)
+        changes["next_attempt_at"] = retry_at
     ours = Message.objects.filter(pk=message.pk, state=State.SENDING, attempts=message.attempts)
     if not ours.update(**changes):
         log.warning("notification %s: lease lost before the outcome was recorded", message.pk)
@@ -190,6 +178,7 @@ def deliver_due(
     `on_lease(lease_until)` is called after each lease commits and before the send (the task
     uses it to make sure a later run exists should this one die)."""
     sent = 0
+    sms.hold_for_the_night(now or timezone.now())
     for _n in range(limit):
         message = lease_next(now=now)
         if message is None:

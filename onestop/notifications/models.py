@@ -3,7 +3,11 @@ transaction as the change that causes it and delivered by the worker (`delivery.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +19,7 @@ from onestop.organisations.models import Organisation
 
 class Channel(models.TextChoices):
     EMAIL = "email", _("อีเมล")
+    SMS = "sms", _("SMS")
 
 
 class MessageKind(models.TextChoices):
@@ -77,6 +82,8 @@ class Message(models.Model):
     language = models.CharField(_("ภาษา"), max_length=8, default="th")
     subject = models.CharField(_("เรื่อง"), max_length=300)
     body_encrypted = models.TextField(editable=False)
+    # Of an SMS: how many segments the gateway bills (`sms.segments`); 0 for other channels.
+    segments = models.PositiveSmallIntegerField(_("จำนวนส่วนของ SMS"), default=0)
     attachment = models.CharField(
         _("ไฟล์แนบ"), max_length=24, choices=Attachment.choices, blank=True, default=""
     )
@@ -112,3 +119,55 @@ class Message(models.Model):
     @property
     def retries(self) -> int:
         return max(self.attempts - 1, 0)
+
+
+def validate_gateway_url(value: str) -> None:
+    """https, or plain http only to this machine (a local relay; the tests' gateway): the API
+    key and secret travel with every request."""
+    parts = urlsplit(value)
+    loopback = parts.hostname in {"127.0.0.1", "localhost", "::1"}
+    if parts.scheme != "https" and not (parts.scheme == "http" and loopback):
+        raise ValidationError(_("URL ของผู้ให้บริการ SMS ต้องขึ้นต้นด้วย https://"), code="scheme")
+
+
+def gateway_kinds() -> list[tuple[str, str]]:
+    """The SMS gateway adapters (`gateways.ADAPTERS`): a callable, so that adding an adapter
+    is one class, without a migration."""
+    from onestop.notifications.gateways import ADAPTERS  # noqa: PLC0415 (gateways imports us)
+
+    return [(key, str(adapter.label)) for key, adapter in ADAPTERS.items()]
+
+
+class SmsGateway(models.Model):
+    """An organisation's bulk-SMS account: with one (active), its citizens are told by SMS too.
+    The key and the secret are encrypted at rest (`core.crypto`, `ONESTOP_DATA_KEY`) and never
+    shown back (the admin's fields are write-only)."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="sms_gateway",
+        verbose_name=_("องค์กร"),
+    )  # fmt: skip
+    kind = models.CharField(_("รูปแบบของผู้ให้บริการ"), max_length=32, choices=gateway_kinds)
+    url = models.URLField(
+        _("URL สำหรับส่งข้อความ"), max_length=300, validators=[validate_gateway_url],
+        help_text=_("ต้องขึ้นต้นด้วย https:// (รหัส API ส่งไปกับทุกข้อความ)"),
+    )  # fmt: skip
+    sender = models.CharField(
+        _("ชื่อผู้ส่ง"), max_length=11,
+        help_text=_("ชื่อผู้ส่ง (Sender name) ที่ลงทะเบียนกับผู้ให้บริการแล้ว ไม่เกิน 11 ตัวอักษร"),
+    )  # fmt: skip
+    api_key_encrypted = models.TextField(editable=False)
+    api_secret_encrypted = models.TextField(editable=False)
+    timeout = models.PositiveSmallIntegerField(
+        _("รอคำตอบนานสุด (วินาที)"), default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )  # fmt: skip
+    is_active = models.BooleanField(_("เปิดใช้งาน"), default=True)
+    updated_at = models.DateTimeField(_("แก้ไขล่าสุด"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("ช่องทาง SMS ขององค์กร")
+        verbose_name_plural = pgettext_lazy("plural", "ช่องทาง SMS ขององค์กร")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.sender})"

@@ -4,7 +4,9 @@ sent inside the change's transaction), the messages to plan in the outbox.
 Citizen (by e-mail, when they gave one; in the language they filed in): the confirmation on
 filing with the request document, every status change staff make, every message staff make
 public, a request for information with the link to answer, the completion with the outcome and
-the links to confirm and rate. Never an internal note.
+the links to confirm and rate. Never an internal note. By SMS too, when the organisation has an
+active SMS gateway: the confirmation, status changes, the request for information and the
+completion, each a short text with the number (and the tracking link where they must act).
 
 Staff (in Thai): a new request (the routed division's officers and heads, else the counter);
 a request assigned to them (or to their division); information added by the citizen and a
@@ -26,7 +28,8 @@ from onestop.cases.models import Case, CaseEvent, EventKind
 from onestop.cases.workflow import Actor, Move, Status
 from onestop.core import links
 from onestop.core.thaidate import format_date
-from onestop.notifications.models import Attachment, Message, MessageKind
+from onestop.notifications.models import Attachment, Channel, Message, MessageKind
+from onestop.notifications.selectors import sms_gateway_active
 from onestop.notifications.services import message_plan
 from onestop.organisations.models import Membership, Role
 
@@ -36,6 +39,16 @@ HISTORY_AGE = dt.timedelta(minutes=10)
 
 _CITIZEN_STATUS_MOVES = frozenset(
     {Move.RECEIVE, Move.START, Move.FORWARD, Move.REJECT, Move.REOPEN}
+)
+# Told by SMS too when the organisation has a gateway: a message staff made public is not (it
+# may be long; the e-mail and the tracking page carry it).
+SMS_KINDS = frozenset(
+    {
+        MessageKind.CITIZEN_FILED,
+        MessageKind.CITIZEN_STATUS,
+        MessageKind.CITIZEN_WAITING,
+        MessageKind.CITIZEN_COMPLETED,
+    }
 )
 
 
@@ -68,29 +81,60 @@ def _filing_language(case: Case, event: CaseEvent) -> str:
 
 
 def _to_citizen(case: Case, event: CaseEvent, move: Move | None, language: str) -> None:
-    if not case.email or (event.actor_kind == Actor.CITIZEN and move != Move.SUBMIT):
-        return  # no address; or the citizen's own change, which they saw happen
-    if move == Move.SUBMIT:
-        kind = MessageKind.CITIZEN_FILED
-    elif move == Move.ASK:
-        kind = MessageKind.CITIZEN_WAITING
-    elif move == Move.COMPLETE:
-        kind = MessageKind.CITIZEN_COMPLETED
-    elif move in _CITIZEN_STATUS_MOVES:
-        kind = MessageKind.CITIZEN_STATUS
-    elif event.kind == EventKind.NOTE and event.public_message:
-        kind = MessageKind.CITIZEN_MESSAGE
-    else:
+    if event.actor_kind == Actor.CITIZEN and move != Move.SUBMIT:
+        return  # the citizen's own change, which they saw happen
+    kind = _citizen_kind(event, move)
+    if kind is None:
         return
-    with translation.override(language):
-        subject, body = _citizen_text(kind, case, event)
-    message_plan(
-        kind=kind, recipient=case.email, subject=subject, body=body, language=language,
-        case=case, event=event,
-        attachment=Attachment.REQUEST_DOCUMENT
-        if kind == MessageKind.CITIZEN_FILED and not case.request_type.is_confidential
-        else Attachment.NONE,
-    )  # fmt: skip
+    if case.email:
+        with translation.override(language):
+            subject, body = _citizen_text(kind, case, event)
+        message_plan(
+            kind=kind, recipient=case.email, subject=subject, body=body, language=language,
+            case=case, event=event,
+            attachment=Attachment.REQUEST_DOCUMENT
+            if kind == MessageKind.CITIZEN_FILED and not case.request_type.is_confidential
+            else Attachment.NONE,
+        )  # fmt: skip
+    if kind in SMS_KINDS and case.phone and sms_gateway_active(organisation=case.organisation):
+        with translation.override(language):
+            text = _citizen_sms(kind, case)
+        message_plan(
+            kind=kind, recipient=case.phone, subject=text, body=text, language=language,
+            case=case, event=event, channel=Channel.SMS,
+        )  # fmt: skip
+
+
+def _citizen_kind(event: CaseEvent, move: Move | None) -> MessageKind | None:
+    if move == Move.SUBMIT:
+        return MessageKind.CITIZEN_FILED
+    if move == Move.ASK:
+        return MessageKind.CITIZEN_WAITING
+    if move == Move.COMPLETE:
+        return MessageKind.CITIZEN_COMPLETED
+    if move in _CITIZEN_STATUS_MOVES:
+        return MessageKind.CITIZEN_STATUS
+    if event.kind == EventKind.NOTE and event.public_message:
+        return MessageKind.CITIZEN_MESSAGE
+    return None
+
+
+def _citizen_sms(kind: MessageKind, case: Case) -> str:
+    """The SMS: short plain text, no name, subject or staff words (a phone's lock screen shows
+    it; a long quote would cost segments): one UCS-2 segment (70 characters) where the citizen
+    need not act, two with the tracking link where they may. It is also the message's subject
+    on the case page: staff see exactly what was sent."""
+    texts = {
+        MessageKind.CITIZEN_FILED: _("รับคำร้องเลขที่ %(number)s แล้ว ติดตามผล %(link)s"),
+        MessageKind.CITIZEN_WAITING: _("คำร้อง %(number)s: ขอข้อมูลเพิ่มเติม ส่งได้ที่ %(link)s"),
+        MessageKind.CITIZEN_COMPLETED: _("คำร้อง %(number)s เสร็จแล้ว ยืนยันผลและให้คะแนนที่ %(link)s"),
+        MessageKind.CITIZEN_STATUS: _("คำร้อง %(number)s สถานะ: %(status)s"),
+    }
+    return texts[kind] % {
+        "number": case.display_number,
+        "link": links.tracking_url(case.organisation.slug, case.number),
+        "status": Status(case.status).label,
+    }
 
 
 def _what(case: Case) -> str:

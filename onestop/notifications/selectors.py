@@ -4,7 +4,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from onestop.cases.models import Case
-from onestop.notifications.models import Message
+from onestop.notifications.models import Message, SmsGateway
+from onestop.organisations.models import Organisation
 
 
 def notifications_for_case(*, case: Case) -> QuerySet[Message]:
@@ -23,3 +24,8 @@ def notification_get_for_case(*, case: Case, pk: int) -> Message:
     if message is None:
         raise Http404
     return message
+
+
+def sms_gateway_active(*, organisation: Organisation) -> bool:
+    """Whether the organisation's citizens are told by SMS (it has an active gateway)."""
+    return SmsGateway.objects.filter(organisation=organisation, is_active=True).exists()

@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from onestop.cases.models import Case, CaseEvent
 from onestop.core import crypto
+from onestop.core.masking import mask_phone
+from onestop.notifications import sms
 from onestop.notifications.models import Attachment, Channel, Message, MessageKind, State
 from onestop.notifications.tasks import deliver_soon
 
@@ -38,8 +40,16 @@ def message_plan(
     already there when the same event planned the same message for the same recipient).
 
     Must run inside the transaction of the change that causes it: a rollback then removes the
-    message too, and a commit makes it durable before anything is sent."""
-    address = recipient.strip().lower()
+    message too, and a commit makes it durable before anything is sent. An SMS (`recipient` in
+    E.164) records its segment count, and one planned in the quiet hours that the citizen did
+    not ask for is due at 08:00 (`sms.send_at`)."""
+    now = timezone.now()
+    if channel == Channel.SMS:
+        address, masked = recipient.strip(), mask_phone(recipient.strip())
+        segments, due = sms.segments(body), sms.send_at(kind, created_at=now, moment=now)
+    else:
+        address = recipient.strip().lower()
+        masked, segments, due = mask_email(address), 0, now
     recipient_hash = crypto.lookup_hash(f"{channel}:{address}")
     origin = f"{event.pk}" if event is not None else f"x{uuid.uuid4().hex}"
     message = Message(
@@ -50,12 +60,15 @@ def message_plan(
         channel=channel,
         recipient_user=user,
         recipient_encrypted=crypto.encrypt(address),
-        recipient_masked=mask_email(address),
+        recipient_masked=masked,
         recipient_hash=recipient_hash,
         language=language,
         subject=subject[:300],
         body_encrypted=crypto.encrypt(body),
         attachment=attachment,
+        segments=segments,
+        created_at=now,
+        next_attempt_at=due,
         key=f"{origin}:{kind}:{channel}:{recipient_hash[:24]}",
     )
     Message.objects.bulk_create([message], ignore_conflicts=True)  # a repeated plan: no copy
