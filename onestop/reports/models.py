@@ -57,10 +57,9 @@ class RollupKey(models.Model):
         abstract = True
 
 
-class DailyCount(RollupKey):
-    """How many requests changed in a given way on one (Bangkok) day."""
+class Counters(models.Model):
+    """How many requests changed in each counted way: the same counters by day and by month."""
 
-    day = models.DateField(_("วันที่"))
     received = models.PositiveIntegerField(_("ยื่นคำร้อง"), default=0)
     first_responded = models.PositiveIntegerField(_("ตอบกลับครั้งแรก"), default=0)
     completed = models.PositiveIntegerField(_("แล้วเสร็จ"), default=0)
@@ -71,6 +70,15 @@ class DailyCount(RollupKey):
     rejected = models.PositiveIntegerField(_("ไม่รับเรื่อง"), default=0)
     cancelled = models.PositiveIntegerField(_("ยกเลิกโดยผู้ยื่น"), default=0)
     confirmed_solved = models.PositiveIntegerField(_("ผู้ยื่นยืนยันว่าแก้ไขแล้ว"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class DailyCount(RollupKey, Counters):
+    """How many requests changed in a given way on one (Bangkok) day."""
+
+    day = models.DateField(_("วันที่"))
 
     class Meta:
         verbose_name = _("ยอดรายวัน")
@@ -183,7 +191,7 @@ class CaseState(models.Model):
         return f"{self.case_id} {self.status}"
 
 
-class MonthlyCount(models.Model):
+class MonthlyCount(Counters):
     """The counters of DailyCount by organisation × type × month, kept with them: what the
     public page reads (its periods are whole months), a few hundred rows per organisation and
     year whatever the number of requests and of departments and channels."""
@@ -195,16 +203,6 @@ class MonthlyCount(models.Model):
         RequestType, on_delete=models.CASCADE, related_name="+", verbose_name=_("ประเภทคำร้อง")
     )
     month = models.DateField(_("เดือน"))  # its first day
-    received = models.PositiveIntegerField(_("ยื่นคำร้อง"), default=0)
-    first_responded = models.PositiveIntegerField(_("ตอบกลับครั้งแรก"), default=0)
-    completed = models.PositiveIntegerField(_("แล้วเสร็จ"), default=0)
-    completed_on_time = models.PositiveIntegerField(_("แล้วเสร็จภายในกำหนด"), default=0)
-    reopened_by_citizen = models.PositiveIntegerField(_("ผู้ยื่นแจ้งว่ายังไม่ได้รับการแก้ไข"), default=0)
-    reopened_by_staff = models.PositiveIntegerField(_("เจ้าหน้าที่เปิดเรื่องอีกครั้ง"), default=0)
-    forwarded = models.PositiveIntegerField(_("ส่งต่อหน่วยงานอื่น"), default=0)
-    rejected = models.PositiveIntegerField(_("ไม่รับเรื่อง"), default=0)
-    cancelled = models.PositiveIntegerField(_("ยกเลิกโดยผู้ยื่น"), default=0)
-    confirmed_solved = models.PositiveIntegerField(_("ผู้ยื่นยืนยันว่าแก้ไขแล้ว"), default=0)
 
     class Meta:
         verbose_name = _("ยอดรายเดือน")
