@@ -9,9 +9,11 @@ from unittest import mock
 import pytest
 from django.db import DatabaseError
 from django.test import Client
+from django.utils import timezone
 
 from onestop.catalog.selectors import catalogue_for_citizens
 from onestop.core.models import AuditAction, AuditLog
+from onestop.core.workdays import add_working_days
 from onestop.organisations.models import Organisation
 from tests.backoffice_helpers import sign_in
 from tests.conftest import Staff
@@ -53,7 +55,9 @@ def test_a_new_target_and_division_apply_to_new_requests(
     case = make_case(org_a, type_key="street-light")
     assert case.department == welfare
     assert case.request_type.name_th == "ไฟฟ้าสาธารณะดับ"
-    assert case.due_date is not None and (case.due_date - case.submitted_at.date()).days <= 5
+    # Due 3 Thai working days after the day it was filed (in Bangkok, whatever the UTC date).
+    filed_on = timezone.localdate(case.submitted_at)
+    assert case.due_date == add_working_days(filed_on, 3)
 
 
 def test_a_wrong_target_is_refused_and_shown_on_the_type(
