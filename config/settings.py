@@ -62,6 +62,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "onestop.core.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # NUL characters, body size and unreadable forms are refused before the session is read
     # and before CSRF reads the body (onestop.core.ingress).
@@ -230,11 +231,14 @@ if ONESTOP_TRUSTED_PROXY_COUNT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Content Security Policy: scripts only from this site or with the page's nonce
-# (`<script nonce="{{ csp_nonce }}">`); images from https (map tiles, ONESTOP_MAP_TILES_URL).
+# (`<script nonce="{{ csp_nonce }}">`); styles only from this site's files: no `style="…"`
+# attribute and no `<style>` element in any template (tests/test_security_headers.py checks);
+# scripts may still set `element.style`, which is how Leaflet positions its tiles. Images from
+# https (map tiles, ONESTOP_MAP_TILES_URL).
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
-    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],  # Leaflet positions its elements with styles
+    "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:", "blob:", "https:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
