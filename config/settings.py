@@ -122,6 +122,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
     }
+# An optional PostgreSQL read replica for the pages that may show slightly stale figures
+# (onestop.core.replica): off unless DATABASE_REPLICA_URL is set.
+DATABASE_ROUTERS = ["onestop.core.replica.ReplicaRouter"]
+ONESTOP_READ_REPLICA = ""
+if _replica_url := env_str("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = dj_database_url.parse(
+        _replica_url,
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 600),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    ONESTOP_READ_REPLICA = "replica"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # No process-local state: sessions, cache (and so rate limits) live in the database.

@@ -33,6 +33,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
         "NAME": str(Path(os.environ["ONESTOP_DATA_DIR"]) / "test.sqlite3")
     }
 
+# A second alias for the read-replica router's tests (tests/test_replica.py): a test mirror of
+# the default database. The router uses it only where a test names it in ONESTOP_READ_REPLICA.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+if DATABASES["replica"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A replica only reads: a deferred transaction takes no write lock that would wait for the
+    # default connection's (each test opens a transaction on both).
+    DATABASES["replica"]["OPTIONS"] = {  # noqa: F405
+        **DATABASES["replica"]["OPTIONS"],  # noqa: F405
+        "transaction_mode": "DEFERRED",
+    }
+
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="onestop-static-"))
 
 ONESTOP_MAP_TILES_URL = ""  # no map tiles from the internet in tests

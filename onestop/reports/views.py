@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from PIL import Image, ImageOps
 
+from onestop.core.replica import reads_may_be_stale
 from onestop.organisations.selectors import organisation_get_public
 from onestop.reports.forms import PeriodForm
 from onestop.reports.selectors import public_performance, public_photo_get
@@ -24,6 +25,7 @@ def today() -> dt.date:
 
 
 @require_GET
+@reads_may_be_stale
 def performance(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = organisation_get_public(slug=slug)
     day = today()
