@@ -91,12 +91,13 @@ def test_the_check_finds_what_would_break_a_running_version() -> None:
 def test_a_required_column_needs_a_database_default() -> None:
     from django.db import models  # noqa: PLC0415
 
-    migration = migrations.Migration("9999_example", "cases")
-    migration.operations = [
-        migrations.AddField("case", "colour", models.CharField(max_length=10)),
-        migrations.AddField("case", "shade", models.CharField(max_length=10, db_default="")),
-        migrations.AddField("case", "tint", models.CharField(max_length=10, null=True)),
-    ]
-    found = problems_of(migration, ProjectState())
+    class Example(migrations.Migration):
+        operations = [
+            migrations.AddField("case", "colour", models.CharField(max_length=10)),
+            migrations.AddField("case", "shade", models.CharField(max_length=10, db_default="")),
+            migrations.AddField("case", "tint", models.CharField(max_length=10, null=True)),
+        ]
+
+    found = problems_of(Example("9999_example", "cases"), ProjectState())
     assert len(found) == 1
     assert "colour" in found[0].lower()
