@@ -27,6 +27,8 @@ _DEV_DATA_KEY = "onestop-development-data-key-not-for-production"
 ONESTOP_DATA_KEYS = env_list("ONESTOP_DATA_KEY", [_DEV_DATA_KEY] if DEBUG else [])
 if not ONESTOP_DATA_KEYS:
     raise ImproperlyConfigured("ONESTOP_DATA_KEY must be set when DEBUG is off (see README).")
+# Encrypts `manage.py backup` archives (onestop.core.backup); keep it apart from the backups.
+ONESTOP_BACKUP_KEY = env_str("ONESTOP_BACKUP_KEY", "")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
