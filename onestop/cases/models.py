@@ -107,6 +107,8 @@ class Case(models.Model):
     received_at = models.DateTimeField(_("รับเรื่องเมื่อ"), null=True, blank=True)
     completed_at = models.DateTimeField(_("เสร็จสิ้นเมื่อ"), null=True, blank=True)
     updated_at = models.DateTimeField(_("แก้ไขล่าสุด"), auto_now=True)
+    # When the requester's personal data was removed (retention or the person's request).
+    anonymised_at = models.DateTimeField(_("ลบข้อมูลส่วนบุคคลเมื่อ"), null=True, blank=True)
     # Bumped by every change made through the services: a stale form is refused, not merged.
     version = models.PositiveIntegerField(default=1, editable=False)
     # Idempotency: a retried final submit carries the same key and finds the same request.
@@ -156,6 +158,7 @@ class EventKind(models.TextChoices):
     PUBLICATION = "publication", _("แสดง/ซ่อนภาพผลการดำเนินงาน")
     CONFIRMED = "confirmed", _("ผู้ยื่นยืนยันว่าได้รับการแก้ไขแล้ว")
     RATED = "rated", _("ผู้ยื่นให้คะแนนความพึงพอใจ")
+    ANONYMISED = "anonymised", _("ลบข้อมูลส่วนบุคคลของผู้ยื่น")
 
 
 class CaseEvent(models.Model):

@@ -77,6 +77,8 @@ class AuditAction(models.TextChoices):
     STAFF_CHANGE = "staff_change", _("เพิ่ม/แก้ไขสิทธิ์เจ้าหน้าที่")
     CATALOGUE_CHANGE = "catalogue_change", _("แก้ไขประเภทคำร้อง")
     DENIED = "denied", _("ถูกปฏิเสธการเข้าถึง")
+    DATA_SUBJECT_SEARCH = "data_subject_search", _("ค้นหาคำร้องของเจ้าของข้อมูล")
+    PERSONAL_DATA_ERASE = "personal_data_erase", _("ลบข้อมูลส่วนบุคคล")
 
 
 class AuditLogQuerySet(models.QuerySet["AuditLog"]):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -34,6 +35,12 @@ def validate_slug_not_reserved(slug: str) -> None:
         raise ValidationError(_("ชื่อย่อนี้ระบบใช้อยู่แล้ว กรุณาเลือกชื่ออื่น"), code="reserved_slug")
 
 
+# How long closed requests keep the requester's personal data (README, "Privacy"): five years
+# by default, never less than one (complaints are appealed and audited within a year).
+RETENTION_DEFAULT_DAYS = 5 * 365 + 1
+RETENTION_MINIMUM_DAYS = 365
+
+
 class Organisation(BilingualNameMixin, models.Model):
     """One tenant of the platform. Everything a citizen files belongs to exactly one."""
 
@@ -60,6 +67,14 @@ class Organisation(BilingualNameMixin, models.Model):
     logo = models.ImageField(_("ตราสัญลักษณ์"), upload_to="logos/", blank=True)
     is_active = models.BooleanField(_("เปิดให้บริการ"), default=True)
     # Workflow policy: may an officer close their own work, or must the head complete it?
+    # PDPA: personal data of a closed request is removed this many days after its last change
+    # (onestop.cases.services.privacy); the request and its statistics stay.
+    personal_data_retention_days = models.PositiveIntegerField(
+        _("เก็บข้อมูลส่วนบุคคลของคำร้องที่ปิดแล้ว (วัน)"),
+        default=RETENTION_DEFAULT_DAYS,
+        db_default=RETENTION_DEFAULT_DAYS,
+        validators=[MinValueValidator(RETENTION_MINIMUM_DAYS)],
+    )
     officers_may_complete = models.BooleanField(
         _("เจ้าหน้าที่กองปิดเรื่องได้เอง"),
         default=True,
