@@ -47,9 +47,11 @@ def test_an_administrator_finds_every_request_of_a_person(
     client: Client, staff_a: Staff, person: tuple[str, Case, Case]
 ) -> None:
     national_id, closed, still_open = person
-    html = admin(client, staff_a).post(
-        URL, {"step": "find", "national_id": dashed(national_id)}
-    ).content.decode()
+    html = (
+        admin(client, staff_a)
+        .post(URL, {"step": "find", "national_id": dashed(national_id)})
+        .content.decode()
+    )
     assert closed.display_number in html and still_open.display_number in html
     assert "คนอื่น" not in html
     entry = AuditLog.objects.filter(action=AuditAction.DATA_SUBJECT_SEARCH).latest("pk")
@@ -99,9 +101,11 @@ def test_erasing_needs_the_confirmation(
     client: Client, staff_a: Staff, person: tuple[str, Case, Case]
 ) -> None:
     national_id, closed, _open = person
-    html = admin(client, staff_a).post(
-        URL, {"step": "erase", "national_id": national_id}
-    ).content.decode()
+    html = (
+        admin(client, staff_a)
+        .post(URL, {"step": "erase", "national_id": national_id})
+        .content.decode()
+    )
     assert "กรุณาทำเครื่องหมายยืนยันก่อนลบข้อมูล" in html
     closed.refresh_from_db()
     assert closed.anonymised_at is None
@@ -136,7 +140,8 @@ def test_the_retention_period_is_set_with_a_minimum_and_audited(
     c = admin(client, staff_a)
     html = c.post(URL, {"step": "retention", "personal_data_retention_days": "30"}).content
     assert "ต้องไม่น้อยกว่า 365 วัน" in html.decode()
-    assert c.post(URL, {"step": "retention", "personal_data_retention_days": "730"}).status_code == 302
+    saved = c.post(URL, {"step": "retention", "personal_data_retention_days": "730"})
+    assert saved.status_code == 302
     org_a.refresh_from_db()
     assert org_a.personal_data_retention_days == 730
     entry = AuditLog.objects.filter(action=AuditAction.STAFF_CHANGE).latest("pk")

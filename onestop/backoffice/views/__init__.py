@@ -16,7 +16,6 @@ from onestop.backoffice.views.cases import (
 from onestop.backoffice.views.inbox import bulk_action, inbox, inbox_export, staff_home
 from onestop.backoffice.views.members import invitation, member_edit, members, staff_start
 from onestop.backoffice.views.notifications import notification_retry
-from onestop.backoffice.views.privacy import data_subject
 from onestop.backoffice.views.organisation import (
     audit_log,
     catalogue,
@@ -24,6 +23,7 @@ from onestop.backoffice.views.organisation import (
     reply_templates,
     routing_rules,
 )
+from onestop.backoffice.views.privacy import data_subject
 
 __all__ = [
     "attachment_download", "attachment_publish", "audit_log", "bulk_action", "case_act",
