@@ -204,6 +204,29 @@ STORAGES: dict[str, dict[str, Any]] = {
     },
 }
 
+# Files in an S3-compatible object store (AWS S3, MinIO, Ceph, a cloud's S3 API) instead of
+# MEDIA_ROOT, for several app servers: set ONESTOP_S3_BUCKET. Objects stay private (no ACL, no
+# public URL): every file is streamed through the access-checked views, as on disk.
+if _s3_bucket := env_str("ONESTOP_S3_BUCKET", ""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _s3_bucket,
+            "endpoint_url": env_str("ONESTOP_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("ONESTOP_S3_REGION", "") or None,
+            "access_key": env_str("ONESTOP_S3_ACCESS_KEY_ID", "") or None,
+            "secret_key": env_str("ONESTOP_S3_SECRET_ACCESS_KEY", "") or None,
+            "location": env_str("ONESTOP_S3_PREFIX", ""),
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "file_overwrite": False,
+            "object_parameters": {"ServerSideEncryption": "AES256"}
+            if env_bool("ONESTOP_S3_SSE", default=False)
+            else {},
+        },
+    }
+
 _EMAIL_URL = env_str("EMAIL_URL", "console://")
 # Password-reset links and staff notifications printed to a log nobody reads would be lost in
 # silence (and personal data would be written to the log): production needs a real mailer.

@@ -40,6 +40,8 @@ EVIDENCE = {
     "aiosmtpd": "aiosmtpd",
     "zxing-cpp": "import zxingcpp",
     "hypothesis": "from hypothesis import",  # property tests (tests/test_reports_property.py)
+    "django-storages": "storages.backends.s3.S3Storage",  # ONESTOP_S3_BUCKET (config/settings.py)
+    "moto": "from moto.server import ThreadedMotoServer",  # tests/test_two_servers.py
 }
 
 

@@ -104,9 +104,11 @@ def orphan_files_sweep(
     storage = storage or Attachment._meta.get_field("file").storage
     cutoff = (now or timezone.now()) - grace
     deleted: list[str] = []
-    if not storage.exists(ATTACHMENT_ROOT):
+    # Not `exists()`: an object store has no folders, only names with a common prefix.
+    try:
+        folders, loose_files = storage.listdir(ATTACHMENT_ROOT)
+    except FileNotFoundError:
         return deleted
-    folders, loose_files = storage.listdir(ATTACHMENT_ROOT)
     for folder in ["", *folders]:  # files outside any organisation's folder, then each folder
         if folder:
             prefix = f"{ATTACHMENT_ROOT}/{folder}"

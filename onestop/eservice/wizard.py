@@ -333,9 +333,11 @@ def staging_clear(*, older_than: dt.timedelta) -> int:
     """Delete staged files of wizards abandoned longer ago than `older_than`; return how many."""
     cutoff = timezone.now() - older_than
     deleted = 0
-    if not default_storage.exists(STAGING_ROOT):
+    # Not `exists()`: an object store has no folders, only names with a common prefix.
+    try:
+        folders, _files = default_storage.listdir(STAGING_ROOT)
+    except FileNotFoundError:
         return 0
-    folders, _files = default_storage.listdir(STAGING_ROOT)
     for folder in folders:
         names = default_storage.listdir(f"{STAGING_ROOT}/{folder}")[1]
         for name in names:
