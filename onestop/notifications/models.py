@@ -35,6 +35,7 @@ class MessageKind(models.TextChoices):
     STAFF_INFORMATION = "staff_information", _("ผู้ยื่นส่งข้อมูลเพิ่มเติม")
     STAFF_NOT_SOLVED = "staff_not_solved", _("ผู้ยื่นแจ้งว่ายังไม่ได้รับการแก้ไข")
     STAFF_COMPLETED = "staff_completed", _("เจ้าหน้าที่ปิดคำร้อง")
+    STAFF_DIGEST = "staff_digest", _("สรุปคำร้องเกินกำหนดและใกล้ครบกำหนดประจำวัน")
     PASSWORD_RESET = "password_reset", _("ตั้งรหัสผ่านใหม่")
 
 
@@ -171,3 +172,79 @@ class SmsGateway(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} ({self.sender})"
+
+
+# What each staff member chooses channels for (`ChannelPreference`), in the settings page's order.
+STAFF_KINDS = (
+    MessageKind.STAFF_NEW,
+    MessageKind.STAFF_ASSIGNED,
+    MessageKind.STAFF_INFORMATION,
+    MessageKind.STAFF_NOT_SOLVED,
+    MessageKind.STAFF_COMPLETED,
+    MessageKind.STAFF_DIGEST,
+)
+
+
+class ChannelPreference(models.Model):
+    """The channels one kind of staff message goes by: a member's own choice (`user` set), else
+    the organisation's default (`user` empty), else e-mail only (`preferences.staff_channels`).
+    Nothing ticked means the member is not told of that kind at all."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("องค์กร")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="+", verbose_name=_("เจ้าหน้าที่"),
+    )  # fmt: skip
+    kind = models.CharField(_("ชนิด"), max_length=24, choices=MessageKind.choices)
+    email = models.BooleanField(_("อีเมล"), default=True)
+    sms = models.BooleanField(_("SMS"), default=False)
+    updated_at = models.DateTimeField(_("แก้ไขล่าสุด"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("ช่องทางการแจ้งเตือนเจ้าหน้าที่")
+        verbose_name_plural = pgettext_lazy("plural", "ช่องทางการแจ้งเตือนเจ้าหน้าที่")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user", "kind"], name="preference_one_per_member_kind",
+                condition=models.Q(user__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "kind"], name="preference_one_default_per_kind",
+                condition=models.Q(user__isnull=True),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=[kind.value for kind in STAFF_KINDS]),
+                name="preference_staff_kind",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}:{self.user_id or '*'}:{self.kind}"
+
+
+class StaffContact(models.Model):
+    """A member's mobile number for SMS notifications (only used when the organisation has an
+    SMS gateway): personal data, encrypted (`core.crypto`), shown masked."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("องค์กร")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+        verbose_name=_("เจ้าหน้าที่"),
+    )  # fmt: skip
+    mobile_encrypted = models.TextField(editable=False, blank=True)
+    mobile_masked = models.CharField(_("โทรศัพท์มือถือ"), max_length=32, blank=True)
+    updated_at = models.DateTimeField(_("แก้ไขล่าสุด"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("ช่องทางติดต่อเจ้าหน้าที่")
+        verbose_name_plural = pgettext_lazy("plural", "ช่องทางติดต่อเจ้าหน้าที่")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "user"], name="contact_one_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}:{self.user_id} {self.mobile_masked}"

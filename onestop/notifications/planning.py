@@ -11,7 +11,9 @@ completion, each a short text with the number (and the tracking link where they 
 Staff (in Thai): a new request (the routed division's officers and heads, else the counter);
 a request assigned to them (or to their division); information added by the citizen and a
 citizen's "not solved" (the assignee, else the division, else the counter); an officer's
-completion (the division's heads). Never the person who made the change. For a confidential
+completion (the division's heads). Never the person who made the change. Each by the channels
+the member chose for that kind (`ChannelPreference`: their own, else the organisation's
+default, else e-mail); by SMS the subject alone. For a confidential
 type only members granted confidential access, and no mail carries its subject or type."""
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from onestop.cases.workflow import Actor, Move, Status
 from onestop.core import links
 from onestop.core.thaidate import format_date
 from onestop.notifications.models import Attachment, Channel, Message, MessageKind
-from onestop.notifications.selectors import sms_gateway_active
+from onestop.notifications.selectors import sms_gateway_active, staff_channels
 from onestop.notifications.services import message_plan
 from onestop.organisations.models import Membership, Role
 
@@ -137,7 +139,7 @@ def _citizen_sms(kind: MessageKind, case: Case) -> str:
     }
 
 
-def _what(case: Case) -> str:
+def case_what(case: Case) -> str:
     """The request as named in a mail: never the subject or type of a confidential one."""
     if case.request_type.is_confidential:
         return _("เรื่องที่ขอให้ปกปิด (ดูรายละเอียดในระบบ)")
@@ -155,7 +157,7 @@ def _citizen_text(kind: MessageKind, case: Case, event: CaseEvent) -> tuple[str,
         lines = [
             _("%(organisation)s ได้รับคำร้องของท่านแล้ว") % {"organisation": organisation},
             _("เลขที่คำร้อง: %(number)s") % {"number": number},
-            _("เรื่อง: %(what)s") % {"what": _what(case)},
+            _("เรื่อง: %(what)s") % {"what": case_what(case)},
             _("กำหนดแล้วเสร็จ: %(date)s") % {"date": format_date(case.due_date) or "-"},
             _("ติดตามผลได้ที่ %(link)s ด้วยเลขคำร้องและเบอร์โทรศัพท์ 4 ตัวท้าย") % {"link": track},
         ]
@@ -245,11 +247,15 @@ def _to_staff(case: Case, event: CaseEvent, move: Move | None) -> None:
         return
     with translation.override("th"):  # staff mail in Thai, whatever language the citizen used
         subject, body = _staff_text(kind, case, event)
+    recipients = [user for user in recipients if user.pk != event.actor_id]
+    channels = staff_channels(organisation=case.organisation, users=recipients, kind=kind)
     for user in recipients:
-        if user.pk != event.actor_id:
+        for channel, address in channels[user.pk].items():
+            # An SMS carries the subject only: a number and what happened, never a name.
+            text = body if channel == Channel.EMAIL else subject
             message_plan(
-                kind=kind, recipient=user.email, subject=subject, body=body, language="th",
-                case=case, event=event, user=user,
+                kind=kind, recipient=address, subject=subject, body=text, language="th",
+                case=case, event=event, user=user, channel=channel,
             )  # fmt: skip
 
 
@@ -274,7 +280,7 @@ def _staff_text(kind: MessageKind, case: Case, event: CaseEvent) -> tuple[str, s
         MessageKind.STAFF_COMPLETED: _("คำร้อง %(number)s ดำเนินการแล้วเสร็จโดย %(officer)s"),
     }
     subject = subjects[kind] % {"number": number, "officer": actor}
-    lines = [_("คำร้องเลขที่ %(number)s เรื่อง %(what)s") % {"number": number, "what": _what(case)}]
+    lines = [_("คำร้องเลขที่ %(number)s เรื่อง %(what)s") % {"number": number, "what": case_what(case)}]
     if kind == MessageKind.STAFF_NEW:
         lines.append(_("กำหนดแล้วเสร็จ: %(date)s") % {"date": format_date(case.due_date) or "-"})
     if kind in {MessageKind.STAFF_INFORMATION, MessageKind.STAFF_NOT_SOLVED}:
