@@ -102,10 +102,10 @@ def _body(message: Message) -> str:
     return crypto.decrypt(message.body_encrypted)
 
 
+@pytest.mark.usefixtures("org_b", "staff_b")
 def test_nothing_before_seven_then_each_person_their_own_requests(
-    org_a: Organisation, org_b: Organisation, staff_a: Staff, staff_b: Staff,
-    workload: dict[str, Case], clock: Any,
-) -> None:  # fmt: skip
+    org_a: Organisation, staff_a: Staff, workload: dict[str, Case]
+) -> None:
     assert digests_plan(now=_at(6, 59)) == 0
     assert digests_plan(now=_at(7, 0)) == 2  # the officer and the head
     by_user = {m.recipient_user.username: m for m in _digests() if m.recipient_user}
@@ -222,7 +222,7 @@ def test_two_workers_at_the_same_moment_plan_one_digest_per_person(
         try:
             start.wait(timeout=10)
             counts.append(digests_plan(now=_at(7, 0)))
-        except BaseException as error:  # noqa: BLE001 (reported by the assertion below)
+        except BaseException as error:  # reported by the assertion below
             errors.append(error)
         finally:
             connections.close_all()
@@ -286,7 +286,7 @@ def _db_worker(port: int, *extra: str) -> subprocess.Popen[bytes]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_db_worker_killed_mid_task_leaves_a_run_that_the_sweep_puts_back_and_a_new_worker_finishes(
+def test_a_db_worker_killed_mid_task_leaves_a_run_the_sweep_puts_back_and_a_new_worker_ends(
     stalling_smtp: tuple[StallingInbox, int], monkeypatch: Any
 ) -> None:
     inbox, port = stalling_smtp
