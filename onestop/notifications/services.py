@@ -60,6 +60,9 @@ def message_plan(
     if channel == Channel.SMS:
         address, masked = recipient.strip(), mask_phone(recipient.strip())
         segments, due = sms.segments(body), sms.send_at(kind, created_at=now, moment=now)
+    elif channel == Channel.LINE:  # a LINE user or group id: case matters
+        address, segments, due = recipient.strip(), 0, now
+        masked = f"LINE …{address[-4:]}" if len(address) > 8 else "LINE"
     else:
         address = recipient.strip().lower()
         masked, segments, due = mask_email(address), 0, now
