@@ -128,9 +128,9 @@ def _event(text: str, user: str = USER) -> bytes:
 
 
 def _webhook(body: bytes, signature: str | None, slug: str = "wangchao") -> int:
-    headers = {"HTTP_X_LINE_SIGNATURE": signature} if signature is not None else {}
+    headers = {"X-Line-Signature": signature} if signature is not None else {}
     response = Client().post(
-        f"/line/{slug}/webhook/", body, content_type="application/json", **headers
+        f"/line/{slug}/webhook/", body, content_type="application/json", headers=headers
     )
     return response.status_code
 
