@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from email import message_from_string, policy
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -349,3 +350,54 @@ def test_only_idempotent_tasks_are_put_back(
         "onestop.notifications.tasks.deliver": TaskResultStatus.READY,
         "somewhere.else.send_invoice": TaskResultStatus.RUNNING,
     }
+
+
+# --- the demo's mail -----------------------------------------------------------------------------
+
+
+def test_the_demo_prints_where_mail_goes_and_its_worker_prints_the_confirmation(
+    transactional_db: None, org_a: Organisation, settings: SettingsWrapper
+) -> None:
+    """`make demo` runs scripts/serve with EMAIL_URL unset (console://): it says so, and the
+    worker it starts prints a filed request's confirmation, PDF attached, in that window."""
+    serve = (ROOT / "scripts" / "serve").read_text()
+    assert '"${EMAIL_URL:-console://}"' in serve and "printed in this window by the worker" in serve
+    assert "notifications_digest --schedule" in serve
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    case = case_submit(
+        organisation=org_a,
+        request_type=request_type(org_a, "street-light"),
+        subject="ไฟฟ้าดับหน้าบ้านเลขที่ 12",
+        details="ไฟส่องสว่างหน้าบ้านดับมาสามคืนแล้ว",
+        requester=Requester(
+            title="นาง",
+            first_name="มาลี",
+            last_name="ศรีสุข",
+            national_id=valid_national_id(),
+            phone="0812345678",
+            email="malee.s@example.com",
+        ),
+        place=some_place(),
+    )  # fmt: skip  (committed: the on-commit hook enqueued the worker's task in the database)
+    assert DBTaskResult.objects.filter(task_path="onestop.notifications.tasks.deliver").exists()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings_worker", "DEBUG": "1",
+           "DATABASE_URL": _database_url(), "EMAIL_URL": "console://"}  # fmt: skip
+    worker = subprocess.run(
+        [sys.executable, "manage.py", "db_worker", "--queue-name", "default", "--batch",
+         "--no-startup-delay"],
+        cwd=ROOT, env=env, capture_output=True, timeout=180, check=True,
+    )  # fmt: skip
+    printed = worker.stdout.decode()
+    mails = [
+        message_from_string(chunk.strip("\n"), policy=policy.default)
+        for chunk in printed.split("-" * 79)
+        if "Subject:" in chunk
+    ]
+    [confirmation] = [mail for mail in mails if mail["To"] == "malee.s@example.com"]
+    assert confirmation["Subject"] == f"ได้รับคำร้องเลขที่ {case.display_number} แล้ว"
+    body = confirmation.get_body(preferencelist=("plain",)).get_content()
+    assert case.display_number in body and "ไฟฟ้าดับหน้าบ้าน" in body
+    [pdf] = list(confirmation.iter_attachments())
+    assert pdf.get_content_type() == "application/pdf"
