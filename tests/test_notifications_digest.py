@@ -397,7 +397,9 @@ def test_the_demo_prints_where_mail_goes_and_its_worker_prints_the_confirmation(
     ]
     [confirmation] = [mail for mail in mails if mail["To"] == "malee.s@example.com"]
     assert confirmation["Subject"] == f"ได้รับคำร้องเลขที่ {case.display_number} แล้ว"
-    body = confirmation.get_body(preferencelist=("plain",)).get_content()
+    plain = confirmation.get_body(preferencelist=("plain",))
+    assert plain is not None
+    body = plain.get_content()
     assert case.display_number in body and "ไฟฟ้าดับหน้าบ้าน" in body
     [pdf] = list(confirmation.iter_attachments())
     assert pdf.get_content_type() == "application/pdf"
