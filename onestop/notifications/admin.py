@@ -84,11 +84,11 @@ class LineChannelForm(forms.ModelForm[LineChannel]):
     """The channel secret and the access token are write-only, as the SMS gateway's key."""
 
     channel_secret = forms.CharField(
-        label=_("Channel secret"), required=False, strip=True, max_length=200,
+        label=_("รหัสลับของช่อง (Channel secret)"), required=False, strip=True, max_length=200,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
     )  # fmt: skip
     access_token = forms.CharField(
-        label=_("Channel access token"), required=False, strip=True, max_length=1000,
+        label=_("โทเค็นการเข้าถึง (Channel access token)"), required=False, strip=True, max_length=1000,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
     )  # fmt: skip
 
