@@ -22,14 +22,23 @@ from django.utils import timezone
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from onestop.cases.models import Case
-from onestop.cases.services import By, Requester, case_move, case_submit
+from onestop.cases.services import By, Requester, case_assign, case_move, case_submit
 from onestop.cases.workflow import Move
 from onestop.core import crypto
 from onestop.notifications.admin import LineChannelForm
 from onestop.notifications.delivery import deliver_due
-from onestop.notifications.line import line_link_code, retry_key
-from onestop.notifications.models import Channel, LineChannel, LineLink, Message, MessageKind, State
+from onestop.notifications.line import line_link_code, line_link_code_for_member, retry_key
+from onestop.notifications.models import (
+    Channel,
+    LineChannel,
+    LineLink,
+    Message,
+    MessageKind,
+    StaffContact,
+    State,
+)
 from onestop.organisations.models import Organisation
+from tests.backoffice_helpers import sign_in
 from tests.conftest import Staff
 from tests.factories import request_type, some_place, valid_national_id
 
@@ -364,3 +373,52 @@ def test_the_secret_and_the_token_are_write_only_in_the_admin(org_a: Organisatio
     assert crypto.decrypt(saved.channel_secret_encrypted) == SECRET  # kept when left empty
     bad = LineChannelForm({**data, "basic_id": "wangchao", "staff_group_id": "x"}, instance=channel)
     assert set(bad.errors) == {"basic_id", "staff_group_id"}
+
+
+# --- a staff member's own LINE ------------------------------------------------------------------
+
+
+def test_a_member_links_their_line_and_chooses_it_for_assignments(
+    org_a: Organisation, staff_a: Staff, line_api: FakeLine
+) -> None:
+    _connect(org_a)
+    client = sign_in(Client(), staff_a.officer)
+    html = client.get("/staff/wangchao/notifications/").content.decode()
+    code = LineLink.objects.get(user=staff_a.officer).code
+    assert code in html and 'name="staff_assigned-line"' in html
+    body = _event(code, user=OTHER_USER)
+    assert _webhook(body, _signed(body)) == 200
+    contact = StaffContact.objects.get(organisation=org_a, user=staff_a.officer)
+    assert crypto.decrypt(contact.line_user_encrypted) == OTHER_USER
+    assert "เชื่อมต่อ LINE แล้ว" in client.get("/staff/wangchao/notifications/").content.decode()
+    assert (
+        client.post("/staff/wangchao/notifications/", {"staff_assigned-line": "on"}).status_code
+        == 302
+    )
+    case = _file(org_a)
+    case_assign(
+        case=case, department=org_a.departments.get(key="engineering"),
+        assignee=staff_a.officer, by=By.staff(staff_a.head),
+    )  # fmt: skip
+    [message] = Message.objects.filter(case=case, kind=MessageKind.STAFF_ASSIGNED)
+    assert message.channel == Channel.LINE and message.recipient_user == staff_a.officer
+    deliver_due()
+    [push] = [p for p in line_api.received if p.body["to"] == OTHER_USER]
+    assert case.display_number in push.body["messages"][0]["text"]
+    # Unlinked: LINE chosen but nowhere to send it.
+    client.post(
+        "/staff/wangchao/notifications/", {"staff_assigned-line": "on", "line_remove": "on"}
+    )
+    contact.refresh_from_db()
+    assert contact.line_user_encrypted == ""
+
+
+def test_a_members_code_from_another_organisation_is_refused(
+    org_a: Organisation, org_b: Organisation, staff_b: Staff
+) -> None:
+    _connect(org_a)
+    _connect(org_b, secret="line-channel-secret-b")
+    code = line_link_code_for_member(organisation=org_b, user=staff_b.officer).code
+    body = _event(code)
+    assert _webhook(body, _signed(body)) == 200  # sent to A's account
+    assert not StaffContact.objects.filter(user=staff_b.officer).exists()

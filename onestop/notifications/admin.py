@@ -88,7 +88,8 @@ class LineChannelForm(forms.ModelForm[LineChannel]):
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
     )  # fmt: skip
     access_token = forms.CharField(
-        label=_("โทเค็นการเข้าถึง (Channel access token)"), required=False, strip=True, max_length=1000,
+        label=_("โทเค็นการเข้าถึง (Channel access token)"), required=False, strip=True,
+        max_length=1000,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
     )  # fmt: skip
 

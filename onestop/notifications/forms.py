@@ -18,9 +18,10 @@ def field_name(kind: str, channel: str) -> str:
 
 
 class ChannelPreferencesForm(forms.Form):
-    """One checkbox per staff kind and channel (SMS only when the organisation has an SMS
-    gateway). `with_mobile`: a member's own page, which also takes their mobile number
-    (write-once: the stored one is shown masked, kept when left empty, removed on request)."""
+    """One checkbox per staff kind and channel: SMS only when the organisation has an SMS
+    gateway, LINE only when it has a LINE account (LINE reaches a member once they linked it).
+    `with_mobile`: a member's own page, which also takes their mobile number (write-once: the
+    stored one is shown masked, kept when left empty, removed on request) and may unlink LINE."""
 
     mobile = forms.CharField(
         label=_("เบอร์โทรศัพท์มือถือสำหรับ SMS"), required=False, max_length=20, strip=True,
@@ -28,6 +29,7 @@ class ChannelPreferencesForm(forms.Form):
         error_messages={"max_length": _("เบอร์โทรศัพท์ยาวเกินไป กรุณากรอก 10 หลัก")},
     )  # fmt: skip
     mobile_remove = forms.BooleanField(label=_("ลบเบอร์โทรศัพท์ที่บันทึกไว้"), required=False)
+    line_remove = forms.BooleanField(label=_("เลิกเชื่อมต่อ LINE"), required=False)
 
     def __init__(
         self,
@@ -36,6 +38,8 @@ class ChannelPreferencesForm(forms.Form):
         sms_available: bool,
         with_mobile: bool,
         has_mobile: bool = False,
+        line_available: bool = False,
+        has_line: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -45,7 +49,10 @@ class ChannelPreferencesForm(forms.Form):
             del self.fields["mobile"], self.fields["mobile_remove"]
         elif not has_mobile:
             del self.fields["mobile_remove"]
+        if not (with_mobile and line_available and has_line):
+            del self.fields["line_remove"]
         channels = [Channel.EMAIL, *([Channel.SMS] if sms_available else [])]
+        channels += [Channel.LINE] if line_available else []
         self.rows: list[tuple[str, list[forms.BoundField]]] = []
         for kind in STAFF_KINDS:
             names = []

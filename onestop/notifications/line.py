@@ -30,6 +30,7 @@ from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -37,7 +38,12 @@ from django.utils import timezone
 from onestop.cases.models import Case
 from onestop.core import crypto
 from onestop.notifications.gateways import post
-from onestop.notifications.models import LineChannel, LineLink, validate_gateway_url
+from onestop.notifications.models import (
+    LineChannel,
+    LineLink,
+    StaffContact,
+    validate_gateway_url,
+)
 from onestop.notifications.providers import Outgoing, PermanentFailure
 from onestop.organisations.models import Organisation
 
@@ -127,11 +133,32 @@ def line_link_code(*, case: Case) -> LineLink:
     )  # fmt: skip
     if pending is not None:
         return pending
-    code = "".join(secrets.choice(CODE_ALPHABET) for _n in range(CODE_LENGTH))
     return LineLink.objects.create(
-        organisation_id=case.organisation_id, case=case, code=code,
+        organisation_id=case.organisation_id, case=case, code=_new_code(),
         expires_at=now + CODE_LIFETIME,
     )  # fmt: skip
+
+
+def line_link_code_for_member(*, organisation: Organisation, user: User) -> LineLink:
+    """A staff member's one-time code to link their own LINE (for their notifications)."""
+    now = timezone.now()
+    pending = (
+        LineLink.objects.filter(
+            organisation=organisation, user=user, linked_at__isnull=True,
+            expires_at__gt=now + dt.timedelta(hours=1),
+        )
+        .order_by("-created_at")
+        .first()
+    )  # fmt: skip
+    if pending is not None:
+        return pending
+    return LineLink.objects.create(
+        organisation=organisation, user=user, code=_new_code(), expires_at=now + CODE_LIFETIME
+    )
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _n in range(CODE_LENGTH))
 
 
 def add_friend_url(channel: LineChannel) -> str:
@@ -197,5 +224,11 @@ def _link(*, organisation: Organisation, code: str, user_id: str) -> LineLink | 
         link.linked_at = now
         link.line_user_encrypted = crypto.encrypt(user_id)
         link.save(update_fields=["linked_at", "line_user_encrypted"])
-        plan_line_linked(case=link.case, line_user=user_id, link=link)
+        if link.case is not None:
+            plan_line_linked(case=link.case, line_user=user_id, link=link)
+        elif link.user_id is not None:  # a staff member's own LINE, for their notifications
+            StaffContact.objects.update_or_create(
+                organisation=organisation, user_id=link.user_id,
+                defaults={"line_user_encrypted": link.line_user_encrypted},
+            )  # fmt: skip
     return link

@@ -202,6 +202,7 @@ class ChannelPreference(models.Model):
     kind = models.CharField(_("ชนิด"), max_length=24, choices=MessageKind.choices)
     email = models.BooleanField(_("อีเมล"), default=True)
     sms = models.BooleanField(_("SMS"), default=False)
+    line = models.BooleanField(_("LINE"), default=False)
     updated_at = models.DateTimeField(_("แก้ไขล่าสุด"), auto_now=True)
 
     class Meta:
@@ -239,6 +240,8 @@ class StaffContact(models.Model):
     )  # fmt: skip
     mobile_encrypted = models.TextField(editable=False, blank=True)
     mobile_masked = models.CharField(_("โทรศัพท์มือถือ"), max_length=32, blank=True)
+    # Linked through the organisation's LINE account (a one-time code, as a citizen does).
+    line_user_encrypted = models.TextField(editable=False, blank=True)
     updated_at = models.DateTimeField(_("แก้ไขล่าสุด"), auto_now=True)
 
     class Meta:
@@ -296,9 +299,15 @@ class LineLink(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("องค์กร")
     )
+    # A citizen following one request, or a staff member linking their own LINE: one of two.
     case = models.ForeignKey(
-        Case, on_delete=models.CASCADE, related_name="line_links", verbose_name=_("คำร้อง")
-    )
+        Case, on_delete=models.CASCADE, null=True, blank=True, related_name="line_links",
+        verbose_name=_("คำร้อง"),
+    )  # fmt: skip
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="+", verbose_name=_("เจ้าหน้าที่"),
+    )  # fmt: skip
     code = models.CharField(_("รหัสเชื่อมต่อ"), max_length=16, unique=True)
     expires_at = models.DateTimeField(_("รหัสหมดอายุ"))
     linked_at = models.DateTimeField(_("เชื่อมต่อเมื่อ"), null=True, blank=True)
@@ -308,6 +317,13 @@ class LineLink(models.Model):
     class Meta:
         verbose_name = _("การติดตามคำร้องทาง LINE")
         verbose_name_plural = pgettext_lazy("plural", "การติดตามคำร้องทาง LINE")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(case__isnull=False, user__isnull=True)
+                | models.Q(case__isnull=True, user__isnull=False),
+                name="line_link_case_or_member",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.case_id} {self.code}"
+        return f"{self.case_id or self.user_id} {self.code}"

@@ -125,7 +125,11 @@ def preferences_save(
             chosen = table[kind.value]
             ChannelPreference.objects.update_or_create(
                 organisation=organisation, user=user, kind=kind.value,
-                defaults={"email": Channel.EMAIL in chosen, "sms": Channel.SMS in chosen},
+                defaults={
+                    "email": Channel.EMAIL in chosen,
+                    "sms": Channel.SMS in chosen,
+                    "line": Channel.LINE in chosen,
+                },
             )  # fmt: skip
 
 
@@ -139,3 +143,8 @@ def staff_mobile_set(*, organisation: Organisation, user: User, mobile: str) -> 
                 "mobile_masked": mask_phone(mobile) if mobile else "",
             },
         )  # fmt: skip
+
+
+def staff_line_unlink(*, organisation: Organisation, user: User) -> None:
+    """Forget the member's LINE user: no more LINE notifications until they link it again."""
+    StaffContact.objects.filter(organisation=organisation, user=user).update(line_user_encrypted="")
