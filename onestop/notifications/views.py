@@ -25,7 +25,10 @@ def line_webhook(request: HttpRequest, slug: str) -> HttpResponse:
     channel = line_channel_active(organisation=organisation) if organisation else None
     if organisation is None or channel is None:
         raise Http404
-    if int(request.headers.get("Content-Length") or 0) > MAX_BODY:
+    length = request.headers.get("Content-Length") or "0"
+    if not length.isdigit():
+        return HttpResponse(status=400)
+    if int(length) > MAX_BODY:
         return HttpResponse(status=413)
     body = request.body
     signature = request.headers.get("X-Line-Signature", "")
