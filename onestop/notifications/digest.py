@@ -139,7 +139,7 @@ def digests_plan(*, now: dt.datetime | None = None) -> int:
                 for channel, address in channels[membership.user_id].items():
                     message_plan(
                         kind=MessageKind.STAFF_DIGEST, recipient=address, subject=subject,
-                        body=body if channel == Channel.EMAIL else subject, language="th",
+                        body=subject if channel == Channel.SMS else body, language="th",
                         user=membership.user, channel=channel, organisation=organisation,
                         origin=f"digest{day:%Y%m%d}-{organisation.pk}-{membership.user_id}",
                     )  # fmt: skip

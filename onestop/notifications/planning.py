@@ -293,7 +293,7 @@ def _to_staff(case: Case, event: CaseEvent, move: Move | None) -> None:
     for user in recipients:
         for channel, address in channels[user.pk].items():
             # An SMS carries the subject only: a number and what happened, never a name.
-            text = body if channel == Channel.EMAIL else subject
+            text = subject if channel == Channel.SMS else body
             message_plan(
                 kind=kind, recipient=address, subject=subject, body=text, language="th",
                 case=case, event=event, user=user, channel=channel,
