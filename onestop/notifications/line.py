@@ -212,7 +212,6 @@ def _link(*, organisation: Organisation, code: str, user_id: str) -> LineLink | 
         link = (
             LineLink.objects.select_for_update()
             .filter(organisation=organisation, code=code)
-            .select_related("case", "case__organisation")
             .first()
         )
         if link is None or link.linked_at is not None or link.expires_at <= now:
