@@ -245,6 +245,10 @@ MAILERS = {"default": _mailer}
 DEFAULT_FROM_EMAIL = _sender or "OneStop <no-reply@localhost>"
 # Notifications (outbox): attempts at a temporary failure before a message is marked failed.
 ONESTOP_NOTIFY_MAX_ATTEMPTS = env_int("ONESTOP_NOTIFY_MAX_ATTEMPTS", 8)
+# The LINE Messaging API (organisations configure their own account in the admin); the tests
+# point it at a local server.
+ONESTOP_LINE_API_URL = env_str("ONESTOP_LINE_API_URL", "https://api.line.me").rstrip("/")
+ONESTOP_LINE_TIMEOUT = env_int("ONESTOP_LINE_TIMEOUT", 10)
 
 # Security headers; HTTPS-only settings follow ONESTOP_HTTPS so the demo works on plain HTTP.
 _HTTPS = env_bool("ONESTOP_HTTPS", default=not DEBUG)

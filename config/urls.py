@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("staff/", include("onestop.accounts.urls")),
     path("staff/", include("onestop.backoffice.urls")),
+    path("", include("onestop.notifications.urls")),
     path("", include("onestop.tracking.urls")),
     path("", include("onestop.reports.urls")),
     path("", include("onestop.eservice.urls")),

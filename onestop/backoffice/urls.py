@@ -18,6 +18,16 @@ urlpatterns = [
     path("<slug:org_slug>/catalogue/", views.catalogue, name="catalogue"),
     path("<slug:org_slug>/routing/", views.routing_rules, name="routing"),
     path("<slug:org_slug>/poster/", views.poster, name="poster"),
+    path(
+        "<slug:org_slug>/notifications/",
+        views.notification_settings,
+        name="notification-settings",
+    ),
+    path(
+        "<slug:org_slug>/notifications/defaults/",
+        views.notification_defaults,
+        name="notification-defaults",
+    ),
     path("<slug:org_slug>/members/<int:pk>/", views.member_edit, name="member-edit"),
     path("<slug:org_slug>/cases/<str:number>/", views.case_detail, name="case"),
     path(

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core import crypto
-from onestop.notifications.models import Message, SmsGateway
+from onestop.notifications.models import LineChannel, Message, SmsGateway
 
 
 @admin.register(Message)
@@ -78,3 +78,48 @@ class SmsGatewayAdmin(admin.ModelAdmin[SmsGateway]):
     list_filter = ["is_active", "kind"]
     list_select_related = ["organisation"]
     search_fields = ["organisation__name_th", "sender"]
+
+
+class LineChannelForm(forms.ModelForm[LineChannel]):
+    """The channel secret and the access token are write-only, as the SMS gateway's key."""
+
+    channel_secret = forms.CharField(
+        label=_("รหัสลับของช่อง (Channel secret)"), required=False, strip=True, max_length=200,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+    )  # fmt: skip
+    access_token = forms.CharField(
+        label=_("โทเค็นการเข้าถึง (Channel access token)"), required=False, strip=True,
+        max_length=1000,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+    )  # fmt: skip
+
+    class Meta:
+        model = LineChannel
+        fields = ["organisation", "basic_id", "staff_group_id", "is_active"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        stored = self.instance.pk is not None
+        for name in ("channel_secret", "access_token"):
+            self.fields[name].required = not stored
+            if stored:
+                self.fields[name].help_text = _("บันทึกไว้แล้ว (ไม่แสดง) เว้นว่างไว้เพื่อใช้ค่าเดิม")
+
+    def save(self, commit: bool = True) -> LineChannel:
+        channel = super().save(commit=False)
+        if secret := self.cleaned_data.get("channel_secret"):
+            channel.channel_secret_encrypted = crypto.encrypt(secret)
+        if token := self.cleaned_data.get("access_token"):
+            channel.access_token_encrypted = crypto.encrypt(token)
+        if commit:
+            channel.save()
+        return channel
+
+
+@admin.register(LineChannel)
+class LineChannelAdmin(admin.ModelAdmin[LineChannel]):
+    form = LineChannelForm
+    fields = ["organisation", "basic_id", "channel_secret", "access_token", "staff_group_id",
+              "is_active"]  # fmt: skip
+    list_display = ["organisation", "basic_id", "is_active", "updated_at"]
+    list_select_related = ["organisation"]

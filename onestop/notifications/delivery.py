@@ -36,6 +36,7 @@ from onestop.documents.http import request_document_filename
 from onestop.documents.pdf import request_document_pdf
 from onestop.notifications import sms
 from onestop.notifications.gateways import SmsProvider
+from onestop.notifications.line import LineProvider
 from onestop.notifications.models import Attachment, Channel, Message, State
 from onestop.notifications.providers import (
     Outgoing,
@@ -89,7 +90,11 @@ class EmailProvider:
             raise TemporaryFailure(f"{type(error).__name__}: {error}") from error
 
 
-PROVIDERS: dict[str, Provider] = {Channel.EMAIL: EmailProvider(), Channel.SMS: SmsProvider()}
+PROVIDERS: dict[str, Provider] = {
+    Channel.EMAIL: EmailProvider(),
+    Channel.SMS: SmsProvider(),
+    Channel.LINE: LineProvider(),
+}
 
 
 def message_id(message: Message) -> str:

@@ -131,9 +131,15 @@ def failure_for(status: int, answer: bytes) -> TemporaryFailure | PermanentFailu
     return PermanentFailure(reason)
 
 
-def post(request: urllib.request.Request, *, timeout: float) -> tuple[int, bytes]:
-    """Send `request`; return the 2xx status and answer, or raise the failure it amounts to.
-    The timeout bounds the connection and each read (a gateway that hangs times out)."""
+def post(
+    request: urllib.request.Request,
+    *,
+    timeout: float,
+    also_accepted: frozenset[int] = frozenset(),
+) -> tuple[int, bytes]:
+    """Send `request`; return the 2xx status (or one of `also_accepted`) and answer, or raise
+    the failure it amounts to. The timeout bounds the connection and each read (a gateway
+    that hangs times out)."""
     try:
         with _opener.open(request, timeout=timeout) as response:
             return response.status, response.read(MAX_ANSWER)
@@ -144,6 +150,8 @@ def post(request: urllib.request.Request, *, timeout: float) -> tuple[int, bytes
             answer = b""
         finally:
             error.close()
+        if error.code in also_accepted:
+            return error.code, answer
         raise failure_for(error.code, answer) from error
     except urllib.error.URLError as error:  # refused, unknown host, TLS: error.reason says
         if isinstance(error.reason, TimeoutError):

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +20,7 @@ from onestop.organisations.models import Organisation
 class Channel(models.TextChoices):
     EMAIL = "email", _("อีเมล")
     SMS = "sms", _("SMS")
+    LINE = "line", _("LINE")
 
 
 class MessageKind(models.TextChoices):
@@ -35,7 +36,9 @@ class MessageKind(models.TextChoices):
     STAFF_INFORMATION = "staff_information", _("ผู้ยื่นส่งข้อมูลเพิ่มเติม")
     STAFF_NOT_SOLVED = "staff_not_solved", _("ผู้ยื่นแจ้งว่ายังไม่ได้รับการแก้ไข")
     STAFF_COMPLETED = "staff_completed", _("เจ้าหน้าที่ปิดคำร้อง")
+    STAFF_DIGEST = "staff_digest", _("สรุปคำร้องเกินกำหนดและใกล้ครบกำหนดประจำวัน")
     PASSWORD_RESET = "password_reset", _("ตั้งรหัสผ่านใหม่")
+    CITIZEN_LINE_LINKED = "citizen_line_linked", _("เชื่อมต่อ LINE กับคำร้องแล้ว")
 
 
 class State(models.TextChoices):
@@ -171,3 +174,156 @@ class SmsGateway(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} ({self.sender})"
+
+
+# What each staff member chooses channels for (`ChannelPreference`), in the settings page's order.
+STAFF_KINDS = (
+    MessageKind.STAFF_NEW,
+    MessageKind.STAFF_ASSIGNED,
+    MessageKind.STAFF_INFORMATION,
+    MessageKind.STAFF_NOT_SOLVED,
+    MessageKind.STAFF_COMPLETED,
+    MessageKind.STAFF_DIGEST,
+)
+
+
+class ChannelPreference(models.Model):
+    """The channels one kind of staff message goes by: a member's own choice (`user` set), else
+    the organisation's default (`user` empty), else e-mail only (`preferences.staff_channels`).
+    Nothing ticked means the member is not told of that kind at all."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("องค์กร")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="+", verbose_name=_("เจ้าหน้าที่"),
+    )  # fmt: skip
+    kind = models.CharField(_("ชนิด"), max_length=24, choices=MessageKind.choices)
+    email = models.BooleanField(_("อีเมล"), default=True)
+    sms = models.BooleanField(_("SMS"), default=False)
+    line = models.BooleanField(_("LINE"), default=False)
+    updated_at = models.DateTimeField(_("แก้ไขล่าสุด"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("ช่องทางการแจ้งเตือนเจ้าหน้าที่")
+        verbose_name_plural = pgettext_lazy("plural", "ช่องทางการแจ้งเตือนเจ้าหน้าที่")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user", "kind"], name="preference_one_per_member_kind",
+                condition=models.Q(user__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "kind"], name="preference_one_default_per_kind",
+                condition=models.Q(user__isnull=True),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=[kind.value for kind in STAFF_KINDS]),
+                name="preference_staff_kind",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}:{self.user_id or '*'}:{self.kind}"
+
+
+class StaffContact(models.Model):
+    """A member's mobile number for SMS notifications (only used when the organisation has an
+    SMS gateway): personal data, encrypted (`core.crypto`), shown masked."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("องค์กร")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+        verbose_name=_("เจ้าหน้าที่"),
+    )  # fmt: skip
+    mobile_encrypted = models.TextField(editable=False, blank=True)
+    mobile_masked = models.CharField(_("โทรศัพท์มือถือ"), max_length=32, blank=True)
+    # Linked through the organisation's LINE account (a one-time code, as a citizen does).
+    line_user_encrypted = models.TextField(editable=False, blank=True)
+    updated_at = models.DateTimeField(_("แก้ไขล่าสุด"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("ช่องทางติดต่อเจ้าหน้าที่")
+        verbose_name_plural = pgettext_lazy("plural", "ช่องทางติดต่อเจ้าหน้าที่")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "user"], name="contact_one_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}:{self.user_id} {self.mobile_masked}"
+
+
+class LineChannel(models.Model):
+    """An organisation's LINE Official Account (Messaging API): with one (active), the done
+    page and the tracking page offer "get updates in LINE", and its staff group (if set) hears
+    of new requests. The channel secret and the access token are encrypted at rest
+    (`core.crypto`) and never shown back (the admin's fields are write-only)."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="line_channel",
+        verbose_name=_("องค์กร"),
+    )  # fmt: skip
+    basic_id = models.CharField(
+        _("LINE ID ของบัญชีทางการ (Basic ID)"), max_length=32,
+        validators=[
+            RegexValidator(r"^@[a-z0-9._-]{3,30}$", _("LINE ID ขึ้นต้นด้วย @ เช่น @wangchao"))
+        ],
+        help_text=_("เช่น @wangchao (ดูได้ใน LINE Official Account Manager)"),
+    )  # fmt: skip
+    channel_secret_encrypted = models.TextField(editable=False)
+    access_token_encrypted = models.TextField(editable=False)
+    staff_group_id = models.CharField(
+        _("LINE กลุ่มของเจ้าหน้าที่สำหรับคำร้องใหม่"), max_length=64, blank=True,
+        validators=[
+            RegexValidator(r"^C[0-9a-f]{32}$", _("รหัสกลุ่ม LINE ขึ้นต้นด้วย C ตามด้วยอักษร 32 ตัว"))
+        ],
+    )  # fmt: skip
+    is_active = models.BooleanField(_("เปิดใช้งาน"), default=True)
+    updated_at = models.DateTimeField(_("แก้ไขล่าสุด"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("บัญชี LINE ขององค์กร")
+        verbose_name_plural = pgettext_lazy("plural", "บัญชี LINE ขององค์กร")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.basic_id})"
+
+
+class LineLink(models.Model):
+    """One request followed in LINE: a one-time code (shown to the citizen on the done page or
+    the tracking page) that the citizen sends to the organisation's official account; the
+    webhook then records who sent it. The LINE user id is personal data: encrypted."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("องค์กร")
+    )
+    # A citizen following one request, or a staff member linking their own LINE: one of two.
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, null=True, blank=True, related_name="line_links",
+        verbose_name=_("คำร้อง"),
+    )  # fmt: skip
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="+", verbose_name=_("เจ้าหน้าที่"),
+    )  # fmt: skip
+    code = models.CharField(_("รหัสเชื่อมต่อ"), max_length=16, unique=True)
+    expires_at = models.DateTimeField(_("รหัสหมดอายุ"))
+    linked_at = models.DateTimeField(_("เชื่อมต่อเมื่อ"), null=True, blank=True)
+    line_user_encrypted = models.TextField(editable=False, blank=True)
+    created_at = models.DateTimeField(_("สร้างเมื่อ"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("การติดตามคำร้องทาง LINE")
+        verbose_name_plural = pgettext_lazy("plural", "การติดตามคำร้องทาง LINE")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(case__isnull=False, user__isnull=True)
+                | models.Q(case__isnull=True, user__isnull=False),
+                name="line_link_case_or_member",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id or self.user_id} {self.code}"

@@ -11,7 +11,9 @@ completion, each a short text with the number (and the tracking link where they 
 Staff (in Thai): a new request (the routed division's officers and heads, else the counter);
 a request assigned to them (or to their division); information added by the citizen and a
 citizen's "not solved" (the assignee, else the division, else the counter); an officer's
-completion (the division's heads). Never the person who made the change. For a confidential
+completion (the division's heads). Never the person who made the change. Each by the channels
+the member chose for that kind (`ChannelPreference`: their own, else the organisation's
+default, else e-mail); by SMS the subject alone. For a confidential
 type only members granted confidential access, and no mail carries its subject or type."""
 
 from __future__ import annotations
@@ -28,8 +30,9 @@ from onestop.cases.models import Case, CaseEvent, EventKind
 from onestop.cases.workflow import Actor, Move, Status
 from onestop.core import links
 from onestop.core.thaidate import format_date
-from onestop.notifications.models import Attachment, Channel, Message, MessageKind
-from onestop.notifications.selectors import sms_gateway_active
+from onestop.notifications.line import line_channel_active, linked_line_users
+from onestop.notifications.models import Attachment, Channel, LineLink, Message, MessageKind
+from onestop.notifications.selectors import sms_gateway_active, staff_channels
 from onestop.notifications.services import message_plan
 from onestop.organisations.models import Membership, Role
 
@@ -72,6 +75,10 @@ def _filing_language(case: Case, event: CaseEvent) -> str:
     if event.move == Move.SUBMIT:
         active = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
         return active if active in known else settings.LANGUAGE_CODE
+    return _filing_language_of(case)
+
+
+def _filing_language_of(case: Case) -> str:
     first = (
         Message.objects.filter(case=case, kind=MessageKind.CITIZEN_FILED)
         .values_list("language", flat=True)
@@ -96,6 +103,8 @@ def _to_citizen(case: Case, event: CaseEvent, move: Move | None, language: str) 
             if kind == MessageKind.CITIZEN_FILED and not case.request_type.is_confidential
             else Attachment.NONE,
         )  # fmt: skip
+    if kind != MessageKind.CITIZEN_FILED:  # followed in LINE only after filing
+        _to_citizen_line(case, event, kind, language)
     if kind in SMS_KINDS and case.phone and sms_gateway_active(organisation=case.organisation):
         with translation.override(language):
             text = _citizen_sms(kind, case)
@@ -103,6 +112,38 @@ def _to_citizen(case: Case, event: CaseEvent, move: Move | None, language: str) 
             kind=kind, recipient=case.phone, subject=text, body=text, language=language,
             case=case, event=event, channel=Channel.SMS,
         )  # fmt: skip
+
+
+def _to_citizen_line(case: Case, event: CaseEvent, kind: MessageKind, language: str) -> None:
+    """To every LINE user who linked this request, when the organisation has LINE: what
+    happened, staff's public words and the tracking link (no name, no address)."""
+    users = linked_line_users(case=case)
+    if not users or line_channel_active(organisation=case.organisation_id) is None:
+        return
+    with translation.override(language):
+        subject, _body = _citizen_text(kind, case, event)
+        track = links.tracking_url(case.organisation.slug, case.number)
+        text = "\n\n".join(part for part in (subject, event.public_message, track) if part)
+    for user in users:
+        message_plan(
+            kind=kind, recipient=user, subject=subject, body=text, language=language,
+            case=case, event=event, channel=Channel.LINE,
+        )  # fmt: skip
+
+
+def plan_line_linked(*, case: Case, line_user: str, link: LineLink) -> None:
+    """The first LINE message: this chat now follows request N (in the filing language)."""
+    language = _filing_language_of(case)
+    with translation.override(language):
+        text = _("แจ้งความคืบหน้าคำร้องเลขที่ %(number)s ทาง LINE นี้แล้ว ติดตามผลได้ที่ %(link)s") % {
+            "number": case.display_number,
+            "link": links.tracking_url(case.organisation.slug, case.number),
+        }
+    message_plan(
+        kind=MessageKind.CITIZEN_LINE_LINKED, recipient=line_user, subject=str(text),
+        body=str(text), language=language, case=case, channel=Channel.LINE,
+        origin=f"line{link.pk}",
+    )  # fmt: skip
 
 
 def _citizen_kind(event: CaseEvent, move: Move | None) -> MessageKind | None:
@@ -137,7 +178,7 @@ def _citizen_sms(kind: MessageKind, case: Case) -> str:
     }
 
 
-def _what(case: Case) -> str:
+def case_what(case: Case) -> str:
     """The request as named in a mail: never the subject or type of a confidential one."""
     if case.request_type.is_confidential:
         return _("เรื่องที่ขอให้ปกปิด (ดูรายละเอียดในระบบ)")
@@ -155,7 +196,7 @@ def _citizen_text(kind: MessageKind, case: Case, event: CaseEvent) -> tuple[str,
         lines = [
             _("%(organisation)s ได้รับคำร้องของท่านแล้ว") % {"organisation": organisation},
             _("เลขที่คำร้อง: %(number)s") % {"number": number},
-            _("เรื่อง: %(what)s") % {"what": _what(case)},
+            _("เรื่อง: %(what)s") % {"what": case_what(case)},
             _("กำหนดแล้วเสร็จ: %(date)s") % {"date": format_date(case.due_date) or "-"},
             _("ติดตามผลได้ที่ %(link)s ด้วยเลขคำร้องและเบอร์โทรศัพท์ 4 ตัวท้าย") % {"link": track},
         ]
@@ -245,12 +286,31 @@ def _to_staff(case: Case, event: CaseEvent, move: Move | None) -> None:
         return
     with translation.override("th"):  # staff mail in Thai, whatever language the citizen used
         subject, body = _staff_text(kind, case, event)
+    if kind == MessageKind.STAFF_NEW:
+        _to_staff_line_group(case, event, subject)
+    recipients = [user for user in recipients if user.pk != event.actor_id]
+    channels = staff_channels(organisation=case.organisation, users=recipients, kind=kind)
     for user in recipients:
-        if user.pk != event.actor_id:
+        for channel, address in channels[user.pk].items():
+            # An SMS carries the subject only: a number and what happened, never a name.
+            text = subject if channel == Channel.SMS else body
             message_plan(
-                kind=kind, recipient=user.email, subject=subject, body=body, language="th",
-                case=case, event=event, user=user,
+                kind=kind, recipient=address, subject=subject, body=text, language="th",
+                case=case, event=event, user=user, channel=channel,
             )  # fmt: skip
+
+
+def _to_staff_line_group(case: Case, event: CaseEvent, subject: str) -> None:
+    """A new request, to the organisation's staff LINE group (if it set one): the subject
+    line (number; never a name) and the link to the request."""
+    channel = line_channel_active(organisation=case.organisation_id)
+    if channel is None or not channel.staff_group_id:
+        return
+    link = f"{settings.ONESTOP_PUBLIC_URL}/staff/{case.organisation.slug}/cases/{case.number}/"
+    message_plan(
+        kind=MessageKind.STAFF_NEW, recipient=channel.staff_group_id, subject=subject,
+        body=f"{subject}\n{link}", language="th", case=case, event=event, channel=Channel.LINE,
+    )  # fmt: skip
 
 
 def _is_officer(case: Case, user_id: int | None) -> bool:
@@ -274,7 +334,7 @@ def _staff_text(kind: MessageKind, case: Case, event: CaseEvent) -> tuple[str, s
         MessageKind.STAFF_COMPLETED: _("คำร้อง %(number)s ดำเนินการแล้วเสร็จโดย %(officer)s"),
     }
     subject = subjects[kind] % {"number": number, "officer": actor}
-    lines = [_("คำร้องเลขที่ %(number)s เรื่อง %(what)s") % {"number": number, "what": _what(case)}]
+    lines = [_("คำร้องเลขที่ %(number)s เรื่อง %(what)s") % {"number": number, "what": case_what(case)}]
     if kind == MessageKind.STAFF_NEW:
         lines.append(_("กำหนดแล้วเสร็จ: %(date)s") % {"date": format_date(case.due_date) or "-"})
     if kind in {MessageKind.STAFF_INFORMATION, MessageKind.STAFF_NOT_SOLVED}:
