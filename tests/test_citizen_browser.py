@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from onestop.organisations.models import Organisation
-from tests.browser import wait_until
+from tests.browser import PHONE, wait_until
 from tests.factories import make_case
+from tests.wizard import fill_step_one
 
 # One phone screen of page: the test phone's viewport is 740 px high, and the issue measured
 # the old page, 3,800 px, as "about 5 phone screens" (760 px each). "About two screens" is
@@ -40,3 +41,71 @@ def test_the_oss_centre_fits_in_about_two_phone_screens(phone: Any, org_a: Organ
     wait_until(
         phone, "document.querySelectorAll('#oss-types li[data-search][hidden]').length === 0"
     )
+
+
+PLACE_TOKENS = {
+    "house_no": "address-line1",
+    "village_no": "on",
+    "village": "address-line2",
+    "soi": "on",
+    "road": "address-line3",
+    "subdistrict": "address-level3",
+    "district": "address-level2",
+    "province": "address-level1",
+    "postcode": "postal-code",
+    "landmark": "on",
+}
+LOCAL_TILES = "/static/vendor/leaflet/images/layers.png?{z}"  # tests never reach the internet
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_place_step_offers_autofill_and_opens_the_map_on_the_organisation(
+    phone: Any, live_server: Any, org_a: Organisation, settings: Any
+) -> None:
+    settings.ONESTOP_MAP_TILES_URL = live_server.url + LOCAL_TILES
+    Organisation.objects.filter(pk=org_a.pk).update(latitude="16.704167", longitude="99.242778")
+    phone.goto(phone.base + "/wangchao/request/")
+    fill_step_one(phone, "ไฟฟ้าสาธารณะ", "แจ้งไฟฟ้าดับ")
+    assert "ขั้นตอนที่ 2 จาก 5" in phone.content()
+    visible = phone.eval_on_selector_all(
+        "form[data-lookup] input:not([type=hidden])",
+        "inputs => inputs.map(i => [i.name, i.autocomplete, i.inputMode])",
+    )
+    assert {name: token for name, token, _mode in visible} == PLACE_TOKENS
+    modes = {name: mode for name, _token, mode in visible}
+    assert modes["postcode"] == modes["village_no"] == "numeric"
+    # Latitude and longitude are no fields to type in.
+    assert phone.locator("#id_latitude").get_attribute("type") == "hidden"
+    assert phone.get_by_label("ละติจูด").count() == 0
+
+    phone.wait_for_selector("#map.leaflet-container")
+    wait_until(phone, "!!document.getElementById('map').dataset.view")
+    latitude, longitude, zoom = map(
+        float, phone.locator("#map").get_attribute("data-view").split(",")
+    )
+    # Wang Chao district (geocode 6309) spans about 16.55-16.85 N, 99.05-99.45 E.
+    assert 16.55 < latitude < 16.85 and 99.05 < longitude < 99.45, (latitude, longitude)
+    assert abs(latitude - 16.704167) < 0.001 and abs(longitude - 99.242778) < 0.001
+    assert zoom >= 13  # the town, not the country
+    assert phone.locator("#no-map-help").is_hidden()  # the words-only hint is for no map
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_without_javascript_the_place_is_told_in_words(
+    chromium: Any, live_server: Any, org_a: Organisation, settings: Any
+) -> None:
+    settings.ONESTOP_MAP_TILES_URL = live_server.url + LOCAL_TILES
+    context = chromium.new_context(java_script_enabled=False, viewport=PHONE, locale="th-TH")
+    try:
+        page = context.new_page()
+        page.base = live_server.url
+        page.goto(live_server.url + "/wangchao/request/")
+        fill_step_one(page, "ไฟฟ้าสาธารณะ", "แจ้งไฟฟ้าดับ")
+        assert page.locator("#map").is_hidden() and page.locator("#no-map-help").is_visible()
+        page.get_by_label("จุดสังเกต").fill("หน้าวัดเชียงทอง")
+        page.get_by_role("button", name="ต่อไป").click()
+        assert "ขั้นตอนที่ 3 จาก 5" in page.content()
+    finally:
+        context.close()
