@@ -12,7 +12,8 @@ import pytest
 from onestop.organisations.models import Organisation
 from tests.browser import PHONE, wait_until
 from tests.factories import make_case
-from tests.wizard import fill_step_one
+from tests.uploadfiles import jpeg_bytes
+from tests.wizard import fill_step_one, fill_step_two
 
 # One phone screen of page: the test phone's viewport is 740 px high, and the issue measured
 # the old page, 3,800 px, as "about 5 phone screens" (760 px each). "About two screens" is
@@ -109,3 +110,33 @@ def test_without_javascript_the_place_is_told_in_words(
         assert "ขั้นตอนที่ 3 จาก 5" in page.content()
     finally:
         context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("language", "button"), [("th", "เลือกไฟล์"), ("en", "Choose file")])
+def test_file_buttons_speak_the_pages_language_and_work_by_keyboard(
+    phone: Any, org_a: Organisation, language: str, button: str, tmp_path: Any
+) -> None:
+    phone.goto(phone.base + "/wangchao/request/")
+    fill_step_one(phone, "ไฟฟ้าสาธารณะ", "แจ้งไฟฟ้าดับ")
+    fill_step_two(phone)
+    phone.get_by_role("button", name="ต่อไป").click()
+    if language == "en":
+        phone.get_by_role("button", name="English").click()
+    assert phone.locator("html").get_attribute("lang") == language
+    buttons = phone.locator(".file-button")
+    assert buttons.count() == 2
+    assert [b.inner_text() for b in buttons.all()] == [button, button]
+    assert all(b.is_visible() for b in buttons.all())
+    # The browser's own control (its text in the browser's language) is not what is seen.
+    assert phone.locator("#id_documents").bounding_box()["width"] <= 1
+    # The keyboard reaches the input itself; clicking the page's button opens the picker.
+    phone.locator("#id_documents").focus()
+    assert phone.evaluate("document.activeElement.id") == "id_documents"
+    with phone.expect_file_chooser() as chooser:
+        buttons.first.click()
+    photo = tmp_path / "ไฟดับ.jpg"
+    photo.write_bytes(jpeg_bytes(800, 600))
+    chooser.value.set_files(str(photo))
+    assert phone.locator(".file-chosen").first.inner_text() == "ไฟดับ.jpg"
