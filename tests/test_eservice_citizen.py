@@ -54,7 +54,7 @@ def test_once_corrected_the_draft_is_forgotten(client: Client, org_a: Organisati
     fill_details(client, org_a, subject="แก้แล้ว")
     html = client.get(url(org_a)).content.decode()
     assert value_of(html, "subject") == "แก้แล้ว" and "error-summary" not in html
-    assert not [k for k in client.session.keys() if ":draft:" in k]
+    assert not [k for k, _value in client.session.items() if ":draft:" in k]
 
 
 def test_a_refused_place_comes_back_after_a_reload(client: Client, org_a: Organisation) -> None:
@@ -86,7 +86,7 @@ def test_filing_forgets_every_draft(client: Client, org_a: Organisation) -> None
     key = client.session[f"eservice:{org_a.slug}"]["submission_key"]
     client.post(url(org_a, "confirm"), {"submission_key": key})
     assert Case.objects.filter(organisation=org_a).count() == 1
-    assert not [k for k in client.session.keys() if ":draft:" in k]
+    assert not [k for k, _value in client.session.items() if ":draft:" in k]
 
 
 def _new_tab(client: Client) -> Client:
@@ -145,8 +145,10 @@ def test_without_tiles_there_is_no_map_and_the_place_is_told_in_words(
 def test_the_map_start_falls_back_from_the_organisation_to_its_district_and_its_pins(
     org_a: Organisation, django_assert_max_num_queries: Any
 ) -> None:
-    lonely = make_organisation(code="X-1", slug="lonely", name_th="อบต.ไกล", province="น่าน",
-                               district="บ่อเกลือ", province_code="55", district_code="5511")  # fmt: skip
+    lonely = make_organisation(
+        code="X-1", slug="lonely", name_th="อบต.ไกล", province="น่าน", district="บ่อเกลือ",
+        province_code="55", district_code="5511",
+    )  # fmt: skip
     assert map_start(organisation=lonely) == THAILAND  # nothing known: the whole country
     case = make_case(lonely)
     Case.objects.filter(pk=case.pk).update(latitude="19.150000", longitude="101.150000")
