@@ -11,8 +11,10 @@ import pytest
 from django.test import Client
 
 from onestop.cases.models import Case
+from onestop.catalog.models import RequestType
 from onestop.core.addresses import format_address
 from onestop.eservice.selectors import THAILAND, map_start
+from onestop.eservice.wizard import WizardState
 from onestop.organisations.models import Organisation
 from tests.backoffice_helpers import sign_in
 from tests.conftest import Staff
@@ -206,3 +208,32 @@ def test_the_review_and_staff_pages_write_the_address_as_the_document_does(
     for html in (review, staff.content.decode()):
         assert line in html
         assert "ถนนถนน" not in html and "ซอยซ" not in html and "หมู่ที่ม" not in html
+
+
+def test_a_type_chosen_anew_on_the_oss_centre_wins_over_the_draft(
+    client: Client, org_a: Organisation
+) -> None:
+    client.post(url(org_a), details_data(org_a, type_key="street-light", phone="bad"))
+    flood = RequestType.objects.get(organisation=org_a, key="flood")
+    html = client.get(url(org_a), {"type": flood.pk}).content.decode()
+    assert re.search(rf'value="{flood.pk}" id="type-{flood.pk}"[^>]* checked', html)
+    assert value_of(html, "phone") == "bad"  # the rest of the draft is still there
+    theirs = RequestType.objects.exclude(organisation=org_a).first()
+    assert theirs is not None
+    assert client.get(url(org_a), {"type": theirs.pk}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    ["{a} {b} {c} {d} {e}", "{a}-{b}-{c}-{d}-{e}", " {a}–{b}–{c}–{d}–{e}\n",
+     "{a}\u00a0{b}{c}\t{d}{e}"],
+)  # fmt: skip
+def test_a_pasted_national_id_with_spaces_or_dashes_is_read_as_its_13_digits(
+    client: Client, org_a: Organisation, pasted: str
+) -> None:
+    digits = valid_national_id()
+    typed = pasted.format(a=digits[0], b=digits[1:5], c=digits[5:10], d=digits[10:12], e=digits[12])
+    fill_details(client, org_a, national_id=typed)
+    state = WizardState.from_session(client.session[f"eservice:{org_a.slug}"])
+    assert state is not None and state.requester is not None
+    assert state.requester.national_id == digits

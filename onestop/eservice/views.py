@@ -189,6 +189,11 @@ def details(request: HttpRequest, slug: str) -> HttpResponse:
             return _after("details", organisation, wizard)
         wizard.keep_draft("details", _draft_of(form, request), secret=SECRET_FIELDS)
     elif (draft := wizard.draft("details", secret=SECRET_FIELDS)) is not None:
+        chosen = request.GET.get("type", "")
+        if chosen.isdigit():  # a type chosen anew on the OSS centre wins over the draft's
+            draft["request_type"] = str(
+                request_type_get(organisation=organisation, pk=int(chosen)).pk
+            )
         form = DetailsForm(draft, catalogue=catalogue)  # what was refused, with its errors
     else:
         form = DetailsForm(initial=_details_initial(request, organisation, wizard),
