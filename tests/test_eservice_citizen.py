@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from onestop.cases.demo import load_demo
 from onestop.cases.models import Case
 from onestop.catalog.models import RequestType
 from onestop.core.addresses import format_address
@@ -237,3 +238,12 @@ def test_a_pasted_national_id_with_spaces_or_dashes_is_read_as_its_13_digits(
     state = WizardState.from_session(client.session[f"eservice:{org_a.slug}"])
     assert state is not None and state.requester is not None
     assert state.requester.national_id == digits
+
+
+def test_both_demo_maps_open_on_wang_chao_district(no_personas: None) -> None:
+    load_demo(requests_per_organisation=0)
+    wangchao = map_start(organisation=Organisation.objects.get(slug="wangchao"))
+    nabot = map_start(organisation=Organisation.objects.get(slug="nabot"))
+    assert (wangchao.source, nabot.source) == ("organisation", "district")
+    for view in (wangchao, nabot):
+        assert (view.latitude, view.longitude) == (Decimal("16.704167"), Decimal("99.242778"))

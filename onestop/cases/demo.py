@@ -208,6 +208,10 @@ def load_demo(*, requests_per_organisation: int = 50) -> list[DemoAccount]:
         organisation = Organisation.objects.filter(slug=fields["slug"]).first()
         if organisation is None:
             organisation = organisation_onboard(**fields)
+        elif organisation.latitude is None and "latitude" in fields:  # a demo from before
+            Organisation.objects.filter(pk=organisation.pk).update(
+                latitude=fields["latitude"], longitude=fields["longitude"]
+            )
         for suffix, role, department_key, confidential, first, last in STAFF:
             username = f"{organisation.slug}-{suffix}"
             if not Membership.objects.filter(user__username=username).exists():
