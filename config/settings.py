@@ -315,8 +315,9 @@ ONESTOP_TRACKING_IP_LIMIT = env_int("ONESTOP_TRACKING_IP_LIMIT", 30)
 ONESTOP_TRACKING_WINDOW_MINUTES = env_int("ONESTOP_TRACKING_WINDOW_MINUTES", 15)
 ONESTOP_TRACKING_SESSION_MINUTES = env_int("ONESTOP_TRACKING_SESSION_MINUTES", 30)
 
-# The citizen wizard's map (onestop.eservice): tile URL template, empty for no map (the place
-# step then works with the address fields only). OpenStreetMap's tiles need the attribution.
+# The maps (the citizen wizard's place step and the staff case page): tile URL template, empty
+# for no map (the place step then works with the address fields only, the case page links to
+# OpenStreetMap). OpenStreetMap's tiles need the attribution.
 ONESTOP_MAP_TILES_URL = env_str(
     "ONESTOP_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 )

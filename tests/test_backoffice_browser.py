@@ -152,8 +152,12 @@ def test_counter_receives_and_assigns_officer_reports_progress_head_completes(
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_the_inbox_and_case_page_fit_a_phone(
-    phone: Any, org_a: Organisation, staff_a: Staff
+    phone: Any, org_a: Organisation, staff_a: Staff, settings: Any, live_server: Any
 ) -> None:
+    # The staff map draws the platform's tiles (a local image here: tests stay offline).
+    settings.ONESTOP_MAP_TILES_URL = (
+        live_server.url + "/static/vendor/leaflet/images/layers.png?{z}"
+    )
     case = make_case(org_a, subject="ไฟฟ้าสาธารณะดับทั้งซอย")
     Case.objects.filter(pk=case.pk).update(latitude="16.913912", longitude="99.123456")
     _sign_in(phone, "a-counter")
@@ -161,6 +165,8 @@ def test_the_inbox_and_case_page_fit_a_phone(
     _shot(phone, "inbox-phone")
     phone.goto(f"{phone.base}/staff/wangchao/cases/{case.number}/")
     assert phone.locator("#case-map.leaflet-container").is_visible()  # the pin on a map
+    tiles = phone.eval_on_selector_all("#case-map img.leaflet-tile", "t => t.map(i => i.src)")
+    assert tiles and all(t.startswith(live_server.url + "/static/") for t in tiles), tiles
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     _shot(phone, "case-phone")
     violations = axe_violations(phone)

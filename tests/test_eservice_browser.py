@@ -153,10 +153,11 @@ def test_a_pin_on_the_map_or_my_location_fills_the_coordinates(
     fill_step_one(phone, "ไฟฟ้าสาธารณะ", "แจ้งไฟฟ้าดับ")
     phone.wait_for_selector("#map.leaflet-container")
     phone.locator("#map").click(position={"x": 150, "y": 120})
-    assert phone.get_by_label("ละติจูด").input_value() != ""
+    assert phone.locator("#id_latitude").input_value() != ""  # hidden: filled by the pin
+    assert "ปักหมุดแล้ว" in phone.locator("#location-status").inner_text()
     phone.get_by_role("button", name="ใช้ตำแหน่งปัจจุบันของฉัน").click()
     wait_until(phone, "document.getElementById('id_latitude').value === '16.873400'")
-    assert phone.get_by_label("ลองจิจูด").input_value() == "99.085400"
+    assert phone.locator("#id_longitude").input_value() == "99.085400"
     check_page(phone, "2-place-map")
     phone.get_by_role("button", name="ต่อไป").click()
     assert "ขั้นตอนที่ 3 จาก 5" in phone.content()

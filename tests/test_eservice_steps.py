@@ -190,7 +190,7 @@ def test_half_a_pin_or_a_bad_postcode_is_refused(client: Client, org_a: Organisa
     page = client.post(
         url(org_a, "place"), {**PLACE, "latitude": "16.8", "postcode": "6318"}
     ).content.decode()
-    assert "ทั้งละติจูดและลองจิจูด" in page
+    assert "ตำแหน่งบนแผนที่ไม่ถูกต้อง" in page and 'href="#map-group"' in page
     assert "รหัสไปรษณีย์ต้องเป็นตัวเลข 5 หลัก" in page
 
 

@@ -307,7 +307,7 @@ CITIZEN_PAGES = [
     # name                                     what grows  budget  shown
     pytest.param(CitizenPage(organisations,     1,   10,   4),        id="home"),              # 2
     pytest.param(CitizenPage(organisation_page, FEW, MANY, 3, False), id="organisation"),      # 1
-    pytest.param(CitizenPage(oss_page,          FEW, MANY, 5, False), id="oss-centre"),        # 3
+    pytest.param(CitizenPage(oss_page,          FEW, MANY, 5, False), id="oss-centre"),        # 4
     pytest.param(CitizenPage(details_step,      FEW, MANY, 5),        id="wizard-details"),    # 3
     pytest.param(CitizenPage(place_step,        FEW, MANY, 6, False), id="wizard-place"),      # 4
     pytest.param(CitizenPage(documents_step,    1,   5,    6),        id="wizard-documents"),  # 4

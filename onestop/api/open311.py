@@ -20,6 +20,7 @@ from onestop.cases import numbering
 from onestop.cases.models import Case
 from onestop.cases.workflow import OPEN_STATUSES, Status
 from onestop.catalog.models import LocationRule, RequestType
+from onestop.core.addresses import format_area
 from onestop.organisations.models import Organisation
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -193,15 +194,9 @@ def status_notes(case: Case) -> str:
 
 
 def public_address(case: Case) -> str | None:
-    """The area only: subdistrict, district and province (never a house, road or landmark)."""
-    bangkok = case.province.strip() in {"กรุงเทพมหานคร", "กรุงเทพฯ", "กทม."}
-    parts = [
-        ((_("แขวง") if bangkok else _("ตำบล")), case.subdistrict),
-        ((_("เขต") if bangkok else _("อำเภอ")), case.district),
-        (("" if bangkok else _("จังหวัด")), case.province),
-    ]
-    words = [f"{label}{value.strip()}" for label, value in parts if value.strip()]
-    return " ".join(words) or None
+    """The area only: subdistrict, district and province (never a house, road or landmark),
+    written as everywhere else (`core.addresses.format_area`)."""
+    return format_area(case) or None
 
 
 def _rounded(value: Decimal | None) -> float | None:

@@ -17,6 +17,7 @@ from onestop.cases import uploads
 from onestop.cases.models import AttachmentKind, Channel
 from onestop.cases.services import NewFile, Place, Requester
 from onestop.catalog.models import RequestType
+from onestop.core.forms import ChooseFileInput
 from onestop.core.identity import normalise_mobile, normalise_national_id
 from onestop.organisations.models import Department
 
@@ -66,7 +67,9 @@ class AssignForm(CaseActionForm):
 
 
 class ResultPhotoForm(CaseActionForm):
-    photo = forms.FileField(label=_("ภาพผลการดำเนินงาน (JPG/PNG ไม่เกิน 5 MB)"))
+    photo = forms.FileField(
+        label=_("ภาพผลการดำเนินงาน (JPG/PNG ไม่เกิน 5 MB)"), widget=ChooseFileInput
+    )
     is_public = forms.BooleanField(
         label=_("แสดงภาพนี้ต่อผู้ยื่นในหน้าติดตามผล"), required=False, initial=True
     )
@@ -122,8 +125,12 @@ class CounterEntryForm(StaffForm):
     road = forms.CharField(label=_("ถนน"), max_length=150, required=False)
     subdistrict = forms.CharField(label=_("ตำบล/แขวง"), max_length=100, required=False)
     landmark = forms.CharField(label=_("จุดสังเกต"), max_length=300, required=False)
-    document = forms.FileField(label=_("เอกสารประกอบ (PDF/JPG/PNG ไม่เกิน 5 MB)"), required=False)
-    id_card = forms.FileField(label=_("รูปบัตรประชาชน (ถ้าประเภทคำร้องกำหนด)"), required=False)
+    document = forms.FileField(
+        label=_("เอกสารประกอบ (PDF/JPG/PNG ไม่เกิน 5 MB)"), required=False, widget=ChooseFileInput
+    )
+    id_card = forms.FileField(
+        label=_("รูปบัตรประชาชน (ถ้าประเภทคำร้องกำหนด)"), required=False, widget=ChooseFileInput
+    )
     submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args: Any, access: StaffAccess, **kwargs: Any) -> None:

@@ -9,6 +9,8 @@ import datetime as dt
 import io
 import random
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -43,7 +45,7 @@ class DemoAccount:
     organisation_slug: str
 
 
-ORGANISATIONS = (
+ORGANISATIONS: tuple[dict[str, Any], ...] = (
     {
         "code": "DEMO-6309-01",
         "slug": "wangchao",
@@ -55,6 +57,10 @@ ORGANISATIONS = (
         "province_code": "63",
         "district_code": "6309",
         "address": "ตำบลเชียงทอง อำเภอวังเจ้า จังหวัดตาก 63180 (ที่อยู่สาธิต)",
+        # The district's seat (Wikipedia, "Wang Chao District"): where the citizen's map opens.
+        # Na Bot has none: its map opens there too, from the district's other organisation.
+        "latitude": Decimal("16.704167"),
+        "longitude": Decimal("99.242778"),
         "phone": "055-000-001",
         "email": "oss@wangchao.example",
     },
@@ -202,6 +208,10 @@ def load_demo(*, requests_per_organisation: int = 50) -> list[DemoAccount]:
         organisation = Organisation.objects.filter(slug=fields["slug"]).first()
         if organisation is None:
             organisation = organisation_onboard(**fields)
+        elif organisation.latitude is None and "latitude" in fields:  # a demo from before
+            Organisation.objects.filter(pk=organisation.pk).update(
+                latitude=fields["latitude"], longitude=fields["longitude"]
+            )
         for suffix, role, department_key, confidential, first, last in STAFF:
             username = f"{organisation.slug}-{suffix}"
             if not Membership.objects.filter(user__username=username).exists():

@@ -160,6 +160,25 @@ def format_address(place: AddressParts) -> str:
     return " ".join(words)
 
 
+@dataclass(frozen=True)
+class _Area:
+    subdistrict: str
+    district: str
+    province: str
+    house_no: str = ""
+    village_no: str = ""
+    village: str = ""
+    soi: str = ""
+    road: str = ""
+    postcode: str = ""
+
+
+def format_area(place: AddressParts) -> str:
+    """The area alone (subdistrict, district, province), written as `format_address` writes
+    it: what may be published about where a request is (never a house, road or landmark)."""
+    return format_address(_Area(place.subdistrict, place.district, place.province))
+
+
 # Longest first: "หมู่ที่" before "หมู่", "ตำบล" before "ต.".
 _HOUSE = ("บ้านเลขที่", "เลขที่")
 _VILLAGE_NO = ("หมู่ที่", "หมู่", "ม.")

@@ -28,7 +28,16 @@ class OneStopForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class MultipleFileInput(forms.FileInput):
+class ChooseFileInput(forms.FileInput):
+    """A file input with a "เลือกไฟล์" / "Choose file" button in the page's language (a label
+    of the input, so it works without JavaScript and the input keeps the keyboard focus); the
+    browser's own button and "no file chosen", in the browser's language, are hidden
+    (static/js/choose-file.js writes the chosen names)."""
+
+    template_name = "core/widgets/choose_file.html"
+
+
+class MultipleFileInput(ChooseFileInput):
     allow_multiple_selected = True
 
 

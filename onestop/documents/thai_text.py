@@ -228,3 +228,26 @@ def write_paragraph(
     lines = wrap_thai(pdf, text, box)
     write_lines(pdf, lines, x=left, width=box, line_height=height, align=align)
     return len(lines)
+
+
+@lru_cache(maxsize=1024)
+def shorten(text: str, limit: int) -> str:
+    """`text` on one line, at most `limit` characters, cut only between words, with "…" when
+    something was left out. Thai is cut at a space (its phrase break) when one falls in the
+    second half of the limit, else between the words PyThaiNLP finds; a first word longer than
+    the limit is left whole rather than cut in half."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    kept = ""
+    at_space = ""
+    for word in words(flat):
+        if len(kept) + len(word) > limit - 1:
+            break
+        kept += word
+        if word.isspace():
+            at_space = kept
+    if len(at_space) * 2 >= limit:
+        kept = at_space
+    kept = kept.rstrip(" ,;:-–(")
+    return (kept or words(flat)[0]) + "…"

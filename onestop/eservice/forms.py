@@ -160,27 +160,31 @@ class PlaceForm(CitizenForm):
     """Step 2: where the work is to be done. The rest of the address is completed from the
     subdistrict on the server, so it works without JavaScript."""
 
-    house_no = _optional(_("บ้านเลขที่"), 50, autocomplete="off")
-    village_no = _optional(_("หมู่ที่"), 10, inputmode="numeric")
-    village = _optional(_("หมู่บ้าน/ชุมชน"), 150)
-    soi = _optional(_("ซอย"), 150)
-    road = _optional(_("ถนน"), 150)
-    subdistrict = _optional(_("ตำบล/แขวง"), 100, list="subdistricts", autocomplete="off")
-    district = _optional(_("อำเภอ/เขต"), 100)
-    province = _optional(_("จังหวัด"), 100)
+    # Autofill tokens (WHATWG): the place is often the citizen's own address, which the browser
+    # knows. Thai addresses: province = address-level1, district = 2, subdistrict = 3. Parts
+    # with no token of their own ("on") still get the browser's memory of what was typed.
+    house_no = _optional(_("บ้านเลขที่"), 50, autocomplete="address-line1")
+    village_no = _optional(_("หมู่ที่"), 10, inputmode="numeric", autocomplete="on")
+    village = _optional(_("หมู่บ้าน/ชุมชน"), 150, autocomplete="address-line2")
+    soi = _optional(_("ซอย"), 150, autocomplete="on")
+    road = _optional(_("ถนน"), 150, autocomplete="address-line3")
+    subdistrict = _optional(_("ตำบล/แขวง"), 100, list="subdistricts", autocomplete="address-level3")
+    district = _optional(_("อำเภอ/เขต"), 100, autocomplete="address-level2")
+    province = _optional(_("จังหวัด"), 100, autocomplete="address-level1")
     postcode = _optional(_("รหัสไปรษณีย์"), 5, inputmode="numeric", autocomplete="postal-code")
-    landmark = _optional(_("จุดสังเกต"), 300)
+    landmark = _optional(_("จุดสังเกต"), 300, autocomplete="on")
+    # Filled by the map's pin or "use my location" (JavaScript); never typed by the citizen.
     latitude = forms.DecimalField(
-        label=_("ละติจูด"), required=False, min_value=Decimal(-90), max_value=Decimal(90),
-        decimal_places=6, max_digits=9, localize=False,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        required=False, min_value=Decimal(-90), max_value=Decimal(90), decimal_places=6,
+        max_digits=9, localize=False, widget=forms.HiddenInput,
     )  # fmt: skip
     longitude = forms.DecimalField(
-        label=_("ลองจิจูด"), required=False, min_value=Decimal(-180), max_value=Decimal(180),
-        decimal_places=6, max_digits=9, localize=False,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        required=False, min_value=Decimal(-180), max_value=Decimal(180), decimal_places=6,
+        max_digits=9, localize=False, widget=forms.HiddenInput,
     )  # fmt: skip
     subdistrict_code = forms.CharField(required=False, max_length=6, widget=forms.HiddenInput)
+
+    error_anchors: ClassVar[dict[str, str]] = {"latitude": "map-group", "longitude": "map-group"}
 
     def __init__(self, *args: Any, request_type: RequestType, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -203,8 +207,7 @@ class PlaceForm(CitizenForm):
         for name in ("village_no", "house_no"):
             if data.get(name):
                 data[name] = to_arabic_digits(data[name]).strip()
-        if (data.get("latitude") is None) != (data.get("longitude") is None):
-            self.add_error("latitude", _("กรุณาระบุทั้งละติจูดและลองจิจูด หรือเว้นว่างทั้งสองช่อง"))
+        self._check_pin(data)
         self._complete_address(data)
         place = self.place(data)
         if self.request_type.location == LocationRule.REQUIRED and not place.is_given():
@@ -213,6 +216,19 @@ class PlaceForm(CitizenForm):
                 _("คำร้องประเภทนี้ต้องระบุสถานที่ กรุณากรอกบ้านเลขที่ ถนน หรือจุดสังเกต หรือปักหมุดบนแผนที่"),
             )
         return data
+
+    def _check_pin(self, data: dict[str, Any]) -> None:
+        """A pin is both coordinates, valid, or none: anything else (a broken page, a hand-made
+        post) is one message on the map, and the pin is dropped."""
+        broken = {"latitude", "longitude"} & set(self.errors)
+        if broken or (data.get("latitude") is None) != (data.get("longitude") is None):
+            for name in broken:
+                del self.errors[name]
+            data["latitude"] = data["longitude"] = None
+            self.add_error(
+                "latitude",
+                _("ตำแหน่งบนแผนที่ไม่ถูกต้อง กรุณาแตะแผนที่เพื่อปักหมุดอีกครั้ง หรือบอกสถานที่ในช่องจุดสังเกตแทน"),
+            )
 
     @staticmethod
     def _complete_address(data: dict[str, Any]) -> None:

@@ -39,9 +39,16 @@ from onestop.core.identity import format_mobile
 from onestop.core.ingress import accepts_uploads
 from onestop.core.masking import mask_national_id
 from onestop.documents.http import request_document_response
-from onestop.eservice.forms import TITLES, ConfirmForm, DetailsForm, DocumentsForm, PlaceForm
-from onestop.eservice.selectors import case_get_by_submission_key
-from onestop.eservice.wizard import STEPS, Wizard
+from onestop.eservice.forms import (
+    TITLES,
+    CitizenForm,
+    ConfirmForm,
+    DetailsForm,
+    DocumentsForm,
+    PlaceForm,
+)
+from onestop.eservice.selectors import case_get_by_submission_key, map_start
+from onestop.eservice.wizard import DRAFT_VALUE_MAX, STEPS, Wizard
 from onestop.organisations.models import Organisation
 from onestop.organisations.selectors import organisation_get_public
 
@@ -180,12 +187,34 @@ def details(request: HttpRequest, slug: str) -> HttpResponse:
                 details=form.cleaned_data["details"].strip(), requester=form.requester(),
             )  # fmt: skip
             return _after("details", organisation, wizard)
+        wizard.keep_draft("details", _draft_of(form, request), secret=SECRET_FIELDS)
+    elif (draft := wizard.draft("details", secret=SECRET_FIELDS)) is not None:
+        chosen = request.GET.get("type", "")
+        if chosen.isdigit():  # a type chosen anew on the OSS centre wins over the draft's
+            draft["request_type"] = str(
+                request_type_get(organisation=organisation, pk=int(chosen)).pk
+            )
+        form = DetailsForm(draft, catalogue=catalogue)  # what was refused, with its errors
     else:
         form = DetailsForm(initial=_details_initial(request, organisation, wizard),
                            catalogue=catalogue)  # fmt: skip
     context = _step_context("details", organisation, form=form, catalogue=catalogue,
                             titles=TITLES)  # fmt: skip
     return render(request, "eservice/details.html", context)
+
+
+# Kept encrypted in a draft, as in the wizard's state.
+SECRET_FIELDS = frozenset({"national_id"})
+
+
+def _draft_of(form: CitizenForm, request: HttpRequest) -> dict[str, str]:
+    """The posted values of `form`'s fields (not files, not the buttons), each cut to a
+    bounded length, to be kept as the step's draft."""
+    return {
+        name: request.POST.get(name, "")[:DRAFT_VALUE_MAX]
+        for name in form.fields
+        if name in request.POST
+    }
 
 
 def _details_initial(
@@ -224,6 +253,9 @@ def place(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_valid():
             wizard.set_place(form.place(form.cleaned_data))
             return _after("place", organisation, wizard)
+        wizard.keep_draft("place", _draft_of(form, request), secret=frozenset())
+    elif (draft := wizard.draft("place", secret=frozenset())) is not None:
+        form = PlaceForm(draft, request_type=request_type)
     else:
         initial = asdict(wizard.place) if wizard.place else {
             "district": organisation.district, "province": organisation.province}  # fmt: skip
@@ -235,6 +267,7 @@ def place(request: HttpRequest, slug: str) -> HttpResponse:
         "place", organisation, form=form, request_type=request_type, required=required,
         subdistricts=subdistricts, map_tiles_url=settings.ONESTOP_MAP_TILES_URL,
         map_attribution=settings.ONESTOP_MAP_ATTRIBUTION,
+        map_start=map_start(organisation=organisation) if settings.ONESTOP_MAP_TILES_URL else None,
     )  # fmt: skip
     return render(request, "eservice/place.html", context)
 

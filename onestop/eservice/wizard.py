@@ -33,6 +33,8 @@ from onestop.core import crypto
 STAGING_ROOT = "eservice-staging"
 STEPS = ("details", "place", "documents", "review", "done")
 _DONE_KEPT = 5  # numbers of the latest requests this session filed (for the done page, PDF)
+DRAFT_STEPS = ("details", "place")  # the steps whose refused posts are kept (not the files)
+DRAFT_VALUE_MAX = 5000  # characters kept per field of a draft (the longest field takes 4,000)
 
 
 @dataclass(frozen=True)
@@ -178,6 +180,8 @@ class Wizard:
         """Forget the request in progress (and its staged files); remember its number."""
         self.delete_staged_files()
         self.session.pop(self.key, None)
+        for step in DRAFT_STEPS:
+            self.clear_draft(step)
         self.state = None
         self.remember_done(number)
 
@@ -187,6 +191,38 @@ class Wizard:
 
     def done_numbers(self) -> list[str]:
         return list(self.session.get(self.done_key, []))
+
+    # -- drafts: what a step was sent and refused ----------------------------------------------
+    def _draft_key(self, step: str) -> str:
+        assert step in DRAFT_STEPS
+        return f"{self.key}:draft:{step}"
+
+    def keep_draft(self, step: str, values: dict[str, str], *, secret: frozenset[str]) -> None:
+        """Keep what was posted to `step` and refused (an error), so that a reload, the back
+        button or a new tab shows it again instead of the last saved version or nothing.
+        The `secret` fields (the national ID) are encrypted, as in the state."""
+        self.session[self._draft_key(step)] = {
+            name: crypto.encrypt(value) if name in secret else value
+            for name, value in values.items()
+        }
+
+    def draft(self, step: str, *, secret: frozenset[str]) -> dict[str, str] | None:
+        """The refused post of `step` still to be corrected, or None."""
+        kept = self.session.get(self._draft_key(step))
+        if not isinstance(kept, dict):
+            return None
+        try:
+            return {
+                str(name): crypto.decrypt(value) if name in secret else str(value)
+                for name, value in kept.items()
+            }
+        except (crypto.DecryptionError, UnicodeEncodeError):  # a key rotated away, a bad value
+            # The draft is lost, not the page.
+            self.clear_draft(step)
+            return None
+
+    def clear_draft(self, step: str) -> None:
+        self.session.pop(self._draft_key(step), None)
 
     # -- the steps' data ----------------------------------------------------------------------
     @property
@@ -216,12 +252,14 @@ class Wizard:
             self.state, type_id=type_id, subject=subject, details=details, requester=requester
         )
         self.state.reach("place")
+        self.clear_draft("details")
         self.save()
 
     def set_place(self, place: Place | None) -> None:
         assert self.state is not None
         self.state.place = place
         self.state.reach("documents")
+        self.clear_draft("place")
         self.save()
 
     def set_documents_done(self) -> None:

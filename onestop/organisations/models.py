@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -65,6 +65,19 @@ class Organisation(BilingualNameMixin, models.Model):
     email = models.EmailField(_("อีเมล"), blank=True)
     website = models.URLField(_("เว็บไซต์"), blank=True)
     logo = models.ImageField(_("ตราสัญลักษณ์"), upload_to="logos/", blank=True)
+    # Where the citizen's map opens (the office, or the middle of the area served). The address
+    # data set has no coordinates, so without these the wizard falls back on the district's
+    # other organisations (eservice.selectors.map_start).
+    latitude = models.DecimalField(
+        _("ละติจูดของสำนักงาน"), max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(5), MaxValueValidator(21)],
+        help_text=_("ใช้เป็นจุดเริ่มต้นของแผนที่ในแบบฟอร์มยื่นคำร้อง เช่น 16.704167"),
+    )  # fmt: skip
+    longitude = models.DecimalField(
+        _("ลองจิจูดของสำนักงาน"), max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(97), MaxValueValidator(106)],
+        help_text=_("เช่น 99.242778"),
+    )  # fmt: skip
     is_active = models.BooleanField(_("เปิดให้บริการ"), default=True)
     # Workflow policy: may an officer close their own work, or must the head complete it?
     # PDPA: personal data of a closed request is removed this many days after its last change

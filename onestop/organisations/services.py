@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
@@ -50,6 +51,8 @@ def organisation_create(
     phone: str = "",
     email: str = "",
     website: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
 ) -> Organisation:
     """Create an organisation with the default departments (the catalogue is installed by
     `catalog.services.organisation_onboard`, which calls this)."""
@@ -63,6 +66,7 @@ def organisation_create(
         code=code, slug=slug, name_th=name_th, name_en=name_en, kind=kind,
         province=province, district=district, province_code=province_code,
         district_code=district_code, address=address, phone=phone, email=email, website=website,
+        latitude=latitude, longitude=longitude,
     )  # fmt: skip
     Department.objects.bulk_create(
         Department(

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from onestop.catalog.selectors import catalogue_for_citizens
+from onestop.documents.thai_text import shorten
 from onestop.organisations.models import Organisation
+
+# One line on a 360 px phone (about 40 Thai characters at 15 px, marks included): the hint is
+# cut between words there, and the whole description is on the wizard's first step.
+HINT_CHARACTERS = 44
 
 # What people type for the kinds of local government (ทต.วังเจ้า, อบต. ...).
 ABBREVIATIONS = {
@@ -49,3 +56,46 @@ def organisation_search(*, query: str = "", province: str = "") -> QuerySet[Orga
     return organisations.only(
         "slug", "name_th", "name_en", "kind", "district", "province"
     ).order_by("province", "name_th")
+
+
+@dataclass(frozen=True)
+class ServiceRow:
+    """One request type as a row of the One Stop Service centre."""
+
+    pk: int
+    name: str
+    hint: str  # the description, shortened between words to one phone line
+    search: str  # what the filter matches: both names, the description, lower case
+
+
+@dataclass(frozen=True)
+class ServiceCategory:
+    pk: int
+    name: str
+    rows: list[ServiceRow]
+
+
+def _matches(row: ServiceRow, terms: list[str]) -> bool:
+    return all(term in row.search for term in terms)
+
+
+def oss_catalogue(*, organisation: Organisation, query: str = "") -> list[ServiceCategory]:
+    """`organisation`'s active categories and types as rows (two queries), in the reader's
+    language; with `query`, only the types whose name or description holds every word of it."""
+    terms = query.lower().split()
+    result = []
+    for category in catalogue_for_citizens(organisation=organisation):
+        rows = []
+        for request_type in category.active_types:  # type: ignore[attr-defined]
+            search = " ".join(
+                [request_type.name_th, request_type.name_en, request_type.description]
+            ).lower()
+            row = ServiceRow(
+                pk=request_type.pk, name=request_type.name,
+                hint=shorten(request_type.description, HINT_CHARACTERS), search=search,
+            )  # fmt: skip
+            if _matches(row, terms):
+                rows.append(row)
+        if rows:
+            result.append(ServiceCategory(pk=category.pk, name=category.name, rows=rows))
+    return result

@@ -7,15 +7,23 @@ import mimetypes
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from onestop.catalog.selectors import catalogue_for_citizens
 from onestop.organisations.selectors import organisation_get_public
-from onestop.portal.selectors import organisation_search, province_list
+from onestop.portal.selectors import (
+    ServiceRow,
+    organisation_search,
+    oss_catalogue,
+    province_list,
+)
+from onestop.reports.selectors import request_types_most_used
 
 RESULTS_SHOWN = 50
 # With no search yet, a small platform lists everyone; a national one asks to search first.
 LIST_ALL_UP_TO = 30
+# The organisation's most used types, as shortcuts above the catalogue (one line or two).
+POPULAR_SHOWN = 3
 LOGO_TYPES = {"image/png", "image/jpeg", "image/webp", "image/gif"}
 
 
@@ -56,12 +64,29 @@ def organisation_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def oss_page(request: HttpRequest, slug: str) -> HttpResponse:
-    """The One Stop Service centre: the catalogue, each type with a link into the wizard, and
-    check results."""
+    """The One Stop Service centre: check results, then the catalogue as compact rows by
+    category, the organisation's most used types first, and a filter (`?q=`, and as you type
+    with static/js/oss.js)."""
     organisation = organisation_get_public(slug=slug)
-    catalogue = catalogue_for_citizens(organisation=organisation)
+    query = " ".join(request.GET.get("q", "")[:100].split())
+    categories = oss_catalogue(organisation=organisation, query=query)
+    popular: list[ServiceRow] = []
+    if not query:
+        by_id = {row.pk: row for category in categories for row in category.rows}
+        most_used = request_types_most_used(
+            organisation=organisation, today=timezone.localdate(), limit=POPULAR_SHOWN
+        )
+        popular = [by_id[pk] for pk in most_used if pk in by_id]
     return render(
-        request, "portal/oss.html", {"organisation": organisation, "catalogue": catalogue}
+        request,
+        "portal/oss.html",
+        {
+            "organisation": organisation,
+            "categories": categories,
+            "popular": popular,
+            "query": query,
+            "found": sum(len(category.rows) for category in categories),
+        },
     )
 
 

@@ -29,6 +29,30 @@ from onestop.reports.models import (
 )
 from onestop.reports.workdays import working_days_between
 
+# --- The citizen's shortcuts --------------------------------------------------------------
+
+
+def request_types_most_used(
+    *, organisation: Organisation, today: dt.date, months: int = 12, limit: int = 4
+) -> list[int]:
+    """The ids of `organisation`'s types with the most requests received in the last `months`
+    whole and current months, most first (ties by id), at most `limit`; one query on the
+    monthly rollups (a few rows per type and month, whatever the number of requests).
+    Confidential types are left out: the shortcut must not advertise how many there are."""
+    month = today.month - months
+    since = dt.date(today.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+    return list(
+        MonthlyCount.objects.filter(
+            organisation=organisation, month__gt=since, received__gt=0,
+            request_type__is_active=True, request_type__is_confidential=False,
+        )
+        .values("request_type")
+        .annotate(total=Sum("received"))
+        .order_by("-total", "request_type")
+        .values_list("request_type", flat=True)[:limit]
+    )  # fmt: skip
+
+
 # --- Periods -------------------------------------------------------------------------------
 
 

@@ -7,9 +7,7 @@
   if (isNaN(lat) || isNaN(lon)) { return; }
   box.hidden = false;
   var map = L.map(box, { scrollWheelZoom: false }).setView([lat, lon], 17);
-  L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
-    maxZoom: 19,
-    attribution: "&copy; OpenStreetMap"
-  }).addTo(map);
+  // The platform's tiles (ONESTOP_MAP_TILES_URL), as on the citizen's map.
+  L.tileLayer(box.dataset.tiles, { maxZoom: 19, attribution: box.dataset.attribution || "" }).addTo(map);
   L.marker([lat, lon], { alt: box.dataset.label || "" }).addTo(map);
 })();

@@ -76,37 +76,50 @@
     });
 
     var lat = field("latitude"), lng = field("longitude");
+    var status = $("#location-status");
+    var locate = $("#use-location");
     var marker = null, map = null;
     function setPin(latitude, longitude, pan) {
       lat.value = latitude.toFixed(6);
       lng.value = longitude.toFixed(6);
+      if (locate) { status.textContent = "✓ " + (locate.getAttribute("data-pinned") || ""); }
       if (!map) { return; }
       if (marker) { marker.setLatLng([latitude, longitude]); }
       else { marker = window.L.marker([latitude, longitude]).addTo(map); }
       if (pan) { map.setView([latitude, longitude], 17); }
     }
 
+    // The map opens on the pin, else on the organisation's area (data-lat/-lng/-zoom, chosen
+    // by the server: eservice.selectors.map_start). data-view says where it is now.
     var mapBox = $("#map");
     if (mapBox && window.L) {
       mapBox.hidden = false;
-      var start = lat.value && lng.value ? [parseFloat(lat.value), parseFloat(lng.value)] : [13.75, 100.5];
-      map = window.L.map(mapBox).setView(start, lat.value ? 17 : 6);
+      var pinLat = parseFloat(lat.value), pinLng = parseFloat(lng.value);
+      var pinned = !isNaN(pinLat) && !isNaN(pinLng);
+      var start = pinned ? [pinLat, pinLng]
+        : [parseFloat(mapBox.getAttribute("data-lat")), parseFloat(mapBox.getAttribute("data-lng"))];
+      map = window.L.map(mapBox).setView(start, pinned ? 17 : parseInt(mapBox.getAttribute("data-zoom"), 10));
       window.L.tileLayer(mapBox.getAttribute("data-tiles"), {
         maxZoom: 19, attribution: mapBox.getAttribute("data-attribution")
       }).addTo(map);
-      if (lat.value && lng.value) { setPin(start[0], start[1], false); }
+      var show = function () {
+        var c = map.getCenter();
+        mapBox.setAttribute("data-view", c.lat.toFixed(6) + "," + c.lng.toFixed(6) + "," + map.getZoom());
+      };
+      map.on("moveend", show);
+      show();
+      if (pinned) { setPin(pinLat, pinLng, false); }
       map.on("click", function (event) { setPin(event.latlng.lat, event.latlng.lng, false); });
+      var noMap = $("#no-map-help");
+      if (noMap) { noMap.hidden = true; }
     }
 
-    var locate = $("#use-location");
     if (locate && navigator.geolocation) {
       locate.hidden = false;
-      var status = $("#location-status");
       locate.addEventListener("click", function () {
         status.textContent = locate.getAttribute("data-wait") || "…";
         navigator.geolocation.getCurrentPosition(function (position) {
           setPin(position.coords.latitude, position.coords.longitude, true);
-          status.textContent = "✓ " + lat.value + ", " + lng.value;
         }, function () {
           status.textContent = locate.getAttribute("data-failed") || "✗";
         }, { enableHighAccuracy: true, timeout: 15000 });

@@ -7,6 +7,7 @@ import secrets
 from dataclasses import replace
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import (
     FileResponse,
@@ -85,6 +86,10 @@ def _case_page(
             "today": timezone.localdate(),
             "related": case_selectors.case_related_for_staff(case=case, access=access),
             "can_publish": access.may(Action.RESULT_PHOTO, case),
+            # The staff map uses the platform's tiles too (ONESTOP_MAP_TILES_URL; empty: the
+            # link to OpenStreetMap alone).
+            "map_tiles_url": settings.ONESTOP_MAP_TILES_URL,
+            "map_attribution": settings.ONESTOP_MAP_ATTRIBUTION,
         },
         status=status,
     )
