@@ -11,9 +11,13 @@ from typing import Any
 from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 
 from onestop.cases.services import By, case_move
@@ -355,3 +359,25 @@ def test_the_monthly_task_makes_every_offered_report_of_every_organisation(
     assert PublishedReport.objects.count() == made
     keys = set(PublishedReport.objects.values_list("kind", "year", "quarter", "format"))
     assert ("corruption", 2568, 3, "xlsx") in keys and ("complaints", 2569, 0, "pdf") in keys
+
+
+def test_the_monthly_run_is_queued_once_for_the_first_of_next_month(
+    settings: Any, org_a: Organisation
+) -> None:
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    cache.clear()
+    now = reports_data.at("2026-01-30", 23)
+    when = publications.schedule_next(now=now)
+    assert when == reports_data.at("2026-02-01", 2)
+    assert publications.schedule_next(now=now) == when  # asked again: still one run
+    runs = DBTaskResult.objects.filter(task_path__endswith="publish_monthly")
+    assert [r.run_after for r in runs] == [when]
+    for _twice in range(2):  # the daily housekeeping: today, for the 1st of next month
+        call_command("reports_publish", "--schedule-only", verbosity=0)
+    first = (timezone.localdate().replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    assert sorted(r.run_after for r in runs.all()) == [
+        when,
+        dt.datetime.combine(first, dt.time(2), tzinfo=reports_data.BANGKOK),
+    ]

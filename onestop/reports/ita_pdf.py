@@ -24,6 +24,7 @@ LABEL_WIDTH = 62.0
 TABLE_SIZE = 11
 HEADER_LINE = 4.6
 ROW_LINE = 5.6
+PAD = 1.5  # mm between a cell's text and its border
 
 
 class _Report(FPDF):
@@ -116,7 +117,8 @@ def _row(
     pdf: FPDF, texts: list[str], widths: list[float], line: float, align: str, *,
     fill: bool = False,
 ) -> None:  # fmt: skip
-    wrapped = [wrap_thai(pdf, text, width - 2) for text, width in zip(texts, widths, strict=True)]
+    pairs = list(zip(texts, widths, strict=True))
+    wrapped = [wrap_thai(pdf, text, width - 2 * PAD) for text, width in pairs]
     height = max(len(w) for w in wrapped) * line + 2
     if pdf.get_y() + height > pdf.h - 16:
         pdf.add_page()
@@ -126,8 +128,8 @@ def _row(
         pdf.set_fill_color(235, 235, 235)
     for index, (lines, width) in enumerate(zip(wrapped, widths, strict=True)):
         pdf.rect(x, top, width, height, style="DF" if fill else "D")
-        pdf.set_xy(x + 1, top + 1)
-        write_lines(pdf, lines, x=x + 1, width=width - 2, line_height=line,
+        pdf.set_xy(x + PAD, top + 1)
+        write_lines(pdf, lines, x=x + PAD, width=width - 2 * PAD, line_height=line,
                     align="L" if index == 0 else align)  # fmt: skip
         x += width
     pdf.set_xy(MARGIN, top + height)
