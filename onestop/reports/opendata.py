@@ -44,6 +44,7 @@ from onestop.reports.workdays import working_days_between
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 BATCH = 1000
+CHUNK_ROWS = 200  # rows per chunk written to the network
 LICENCE = {
     "name": "CC-BY-4.0",
     "title": "Creative Commons Attribution 4.0 International",
@@ -146,8 +147,10 @@ def open_rows(
     while True:
         page = cases
         if after is not None:
-            page = page.filter(
-                Q(submitted_at__gt=after[0]) | Q(submitted_at=after[0], pk__gt=after[1])
+            # The first condition lets the index start at the last row read; the second
+            # skips the rows of that same instant already read.
+            page = page.filter(submitted_at__gte=after[0]).filter(
+                Q(submitted_at__gt=after[0]) | Q(pk__gt=after[1])
             )
         rows = list(page.order_by("submitted_at", "pk").values(*_FIELDS)[:size])
         for row in rows:
@@ -190,6 +193,7 @@ def geojson_chunks(rows: Iterator[OpenRow], *, name: str) -> Iterator[str]:
     head = {"type": "FeatureCollection", "name": name, "license": LICENCE}
     yield json.dumps(head, ensure_ascii=False)[:-1] + ', "features": ['
     first = True
+    buffer: list[str] = []
     for row in rows:
         geometry = None
         if row.latitude is not None and row.longitude is not None:
@@ -197,9 +201,14 @@ def geojson_chunks(rows: Iterator[OpenRow], *, name: str) -> Iterator[str]:
         properties = {k: v for k, v in zip(COLUMNS, row.values(), strict=True)
                       if k not in ("latitude", "longitude")}  # fmt: skip
         feature = {"type": "Feature", "geometry": geometry, "properties": properties}
-        yield ("" if first else ",\n") + json.dumps(feature, ensure_ascii=False, default=str)
+        buffer.append(
+            ("" if first else ",\n") + json.dumps(feature, ensure_ascii=False, default=str)
+        )
         first = False
-    yield "]}\n"
+        if len(buffer) >= CHUNK_ROWS:
+            yield "".join(buffer)
+            buffer = []
+    yield "".join(buffer) + "]}\n"
 
 
 # --- Figures as JSON --------------------------------------------------------------------------

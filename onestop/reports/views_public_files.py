@@ -23,9 +23,11 @@ from onestop.reports import views
 from onestop.reports.forms import PeriodForm
 from onestop.reports.ita import KINDS, InvalidPeriod, ita_period
 from onestop.reports.opendata import (
+    CHUNK_ROWS,
     COLUMNS,
     LICENCE,
     InvalidMonth,
+    OpenRow,
     geojson_chunks,
     months_offered,
     open_data_month,
@@ -81,12 +83,16 @@ class _Echo:
         return value
 
 
-def _csv_chunks(rows: Iterator[object]) -> Iterator[str]:
+def _csv_chunks(rows: Iterator[OpenRow]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(COLUMNS)  # the BOM: Excel then reads the Thai as UTF-8
+    buffer: list[str] = []
     for row in rows:
-        values = row.values()  # type: ignore[attr-defined]
-        yield writer.writerow([safe_cell("" if v is None else v) for v in values])
+        buffer.append(writer.writerow([safe_cell("" if v is None else v) for v in row.values()]))
+        if len(buffer) >= CHUNK_ROWS:
+            yield "".join(buffer)
+            buffer = []
+    yield "".join(buffer)
 
 
 def _open_data(
