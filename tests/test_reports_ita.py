@@ -190,6 +190,16 @@ def test_the_pdf_says_in_thai_what_the_report_is_for_whom_and_when(
         assert comparable(expected) in text, expected
 
 
+def test_the_report_is_in_thai_whoever_asks_first(client: Client, history: History) -> None:
+    response = client.get(url("pdf", "complaints", 2569, 1), HTTP_ACCEPT_LANGUAGE="en")
+    text = comparable(pdf_text(response.content))
+    assert comparable("รวมทั้งสิ้น23200006.00") in text
+    assert comparable("ระบบสาธารณูปโภค") in text and "Total" not in text
+    english = client.get(url("xlsx", "complaints", 2569, 1), HTTP_ACCEPT_LANGUAGE="en")
+    assert "ออนไลน์" in by_label(sheet_rows(english.content, 1))
+    assert "ออนไลน์" in by_label(sheet_rows(download(client, "xlsx", "complaints", 2569, 1), 1))
+
+
 def test_the_corruption_pdf_has_its_own_title_and_no_subject(
     client: Client, history: History
 ) -> None:

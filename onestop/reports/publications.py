@@ -21,7 +21,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.tasks import task
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from onestop.organisations.models import Organisation
 from onestop.reports.ita import KINDS, ItaPeriod, ItaReport, ita_report, periods_offered
@@ -82,7 +82,9 @@ def ita_file_publish(
     """Make the report now, store it under its key (replacing the previous file), return it."""
     now = timezone.now()
     render, _content_type = FORMATS[fmt]
-    data = render(ita_report(organisation=organisation, kind=kind, period=period, today=today))
+    with translation.override("th"):  # the organisation's official report, whoever asks
+        report = ita_report(organisation=organisation, kind=kind, period=period, today=today)
+        data = render(report)
     name = default_storage.save(
         f"reports/ita/{organisation.pk}/"
         + ita_filename(organisation=organisation, kind=kind, period=period, fmt=fmt),
