@@ -5,6 +5,7 @@ detail they wrote: none may appear."""
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -46,7 +47,7 @@ def test_no_demo_requester_s_data_is_in_any_published_file(client: Client) -> No
         months = {timezone.localtime(c.submitted_at).strftime("%Y-%m") for c in cases}
         for month in months:
             for fmt in ("csv", "geojson"):
-                response = client.get(f"/{slug}/performance/open-data/{month}.{fmt}")
+                response: Any = client.get(f"/{slug}/performance/open-data/{month}.{fmt}")
                 texts.append(b"".join(response.streaming_content).decode())
         texts.append(client.get(f"/{slug}/performance/figures.json").content.decode())
     everything = "\n".join(texts)
