@@ -25,6 +25,7 @@ EVIDENCE = {
     "phonenumbers": "import phonenumbers",
     "segno": "import segno",
     "fpdf2": "from fpdf",
+    "openpyxl": "from openpyxl",  # the ITA reports as XLSX (reports/ita_pdf.py)
     "pythainlp": "pythainlp",
     "uharfbuzz": "perform_harfbuzz_shaping",  # fpdf2's text shaping imports it
     "polib": "import polib",

@@ -26,7 +26,7 @@ class OrganisationKind(models.TextChoices):
 # accounts and invitation pages come before /staff/<organisation>/): no organisation takes them.
 RESERVED_SLUGS = frozenset({
     "admin", "staff", "i18n", "static", "media", "api", "health",
-    "login", "logout", "2fa", "password", "invitations",
+    "login", "logout", "2fa", "password", "invitations", "open-data",
 })  # fmt: skip
 
 

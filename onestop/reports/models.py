@@ -243,3 +243,33 @@ class MonthlyDistribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} {self.month} {self.measure}={self.value} ×{self.count}"
+
+
+class PublishedReport(models.Model):
+    """A generated ITA report kept ready (`reports.publications`): one stored file per
+    organisation × kind × period × format, replaced when stale. `version` is the layout's
+    (`publications.VERSION`): a file made by an older layout is made again."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("องค์กร")
+    )
+    kind = models.CharField(_("รายงาน"), max_length=16)
+    year = models.PositiveSmallIntegerField(_("ปีงบประมาณ"))
+    quarter = models.PositiveSmallIntegerField(_("ไตรมาส"))  # 0: the whole fiscal year
+    format = models.CharField(_("รูปแบบ"), max_length=8)
+    version = models.PositiveSmallIntegerField(_("รุ่น"))
+    file = models.FileField(_("ไฟล์"), upload_to="reports/", max_length=200)
+    generated_at = models.DateTimeField(_("สร้างเมื่อ"))
+
+    class Meta:
+        verbose_name = _("รายงานที่เผยแพร่")
+        verbose_name_plural = _("รายงานที่เผยแพร่")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "kind", "year", "quarter", "format"],
+                name="reports_published_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.kind} {self.year}-q{self.quarter}.{self.format}"
