@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from onestop.cases.models import Case, CaseEvent, EventKind
 from onestop.cases.workflow import Actor, Move, Status
 from onestop.core import links
+from onestop.core.identity import is_mobile  # a landline given at the counter gets no SMS
 from onestop.core.thaidate import format_date
 from onestop.notifications.models import Attachment, Channel, Message, MessageKind
 from onestop.notifications.selectors import sms_gateway_active
@@ -96,7 +97,11 @@ def _to_citizen(case: Case, event: CaseEvent, move: Move | None, language: str) 
             if kind == MessageKind.CITIZEN_FILED and not case.request_type.is_confidential
             else Attachment.NONE,
         )  # fmt: skip
-    if kind in SMS_KINDS and case.phone and sms_gateway_active(organisation=case.organisation):
+    if (
+        kind in SMS_KINDS
+        and is_mobile(case.phone)
+        and sms_gateway_active(organisation=case.organisation)
+    ):
         with translation.override(language):
             text = _citizen_sms(kind, case)
         message_plan(

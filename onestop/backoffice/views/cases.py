@@ -24,7 +24,7 @@ from onestop.backoffice import actions, case_selectors, selectors, services
 from onestop.backoffice.case_forms import CounterEntryForm
 from onestop.backoffice.permissions import Action, StaffAccess
 from onestop.backoffice.views.base import staff_view
-from onestop.cases.models import Case, Channel
+from onestop.cases.models import Case, Channel, NoIdReason
 from onestop.cases.selectors import case_national_id
 from onestop.cases.services import By, case_photo_publish
 from onestop.cases.workflow import OPEN_STATUSES
@@ -68,6 +68,9 @@ def _case_page(
              "templates": templates.get(str(action.key), [])}
         )  # fmt: skip
     events = list(case_selectors.case_timeline(case=case))
+    filed = events[0].data if events else {}
+    reason = filed.get("no_id_reason", "")  # filed without the caller's ID: why
+    no_id_reason = NoIdReason(reason).label if reason in NoIdReason.values else ""
     return render(
         request,
         "backoffice/case.html",
@@ -81,6 +84,8 @@ def _case_page(
             "actions": panels,
             "action_error": error,
             "national_id": national_id,
+            "no_id_reason": no_id_reason,
+            "no_id_note": filed.get("no_id_note", ""),
             "is_open": case.status in OPEN_STATUSES,
             "today": timezone.localdate(),
             "related": case_selectors.case_related_for_staff(case=case, access=access),
@@ -237,7 +242,10 @@ def case_document(request: HttpRequest, access: StaffAccess, number: str) -> Htt
     return request_document_response(case, inline=True)
 
 
-_FORM_FIELD_FOR_ERROR = {"id_card_required": "id_card", "location_required": "house_no"}
+_FORM_FIELD_FOR_ERROR = {
+    "id_card_required": "id_card", "location_required": "house_no",
+    "no_id_reason": "no_id_reason", "no_id_note": "no_id_note",
+}  # fmt: skip
 
 
 @staff_view
@@ -270,6 +278,13 @@ def counter_entry(request: HttpRequest, access: StaffAccess) -> HttpResponse:
             form.add_error(_FORM_FIELD_FOR_ERROR.get(error.code), error.message)
             status = 507 if error.code == "storage_full" else 400
         else:
+            if case.request_type.is_confidential and not access.can_see_confidential:
+                # Filed for a walk-in, seen from now on only by the granted members: the
+                # counter keeps a receipt with the number, nothing more.
+                return render(
+                    request, "backoffice/counter_receipt.html",
+                    {"access": access, "organisation": access.organisation, "case": case},
+                )  # fmt: skip
             messages.success(
                 request,
                 _("บันทึกคำร้องเลขที่ %(number)s แล้ว พิมพ์เอกสารให้ผู้ยื่นลงนามได้จากหน้านี้")
