@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -19,7 +19,13 @@ from onestop.cases import numbering
 from onestop.cases.models import RoutingRule
 from onestop.catalog.models import RequestType
 from onestop.core.models import AuditAction, AuditLog
-from onestop.organisations.models import Department, Invitation, Membership, Organisation
+from onestop.organisations.models import (
+    Department,
+    Invitation,
+    Membership,
+    Organisation,
+    Role,
+)
 from onestop.organisations.services import CONFIDENTIAL_GRANTED, CONFIDENTIAL_REVOKED
 
 
@@ -111,6 +117,31 @@ def confidential_grants_for_admin(
         )
         for entry in entries
     ]
+
+
+def confidential_types_without_handler(*, access: StaffAccess) -> list[RequestType]:
+    """The organisation's open confidential types that no granted member can act on: nobody
+    active with the grant who is a head or officer of the division the type goes to (any
+    division when the type names none). Such a complaint would wait unseen; the settings pages
+    warn the administrator. Two queries."""
+    if not access.can_manage_staff:
+        raise Http404
+    handlers = Membership.objects.filter(
+        organisation=access.organisation, is_active=True, user__is_active=True,
+        can_see_confidential=True, role__in=[Role.HEAD, Role.OFFICER],
+    )  # fmt: skip
+    in_its_division = handlers.filter(department_id=OuterRef("default_department_id"))
+    return list(
+        RequestType.objects.filter(
+            organisation=access.organisation, is_confidential=True, is_active=True
+        )
+        .filter(
+            Q(~Exists(in_its_division), default_department__isnull=False)
+            | Q(~Exists(handlers), default_department__isnull=True)
+        )
+        .select_related("default_department")
+        .order_by("category__position", "position", "pk")
+    )
 
 
 def departments_active(*, access: StaffAccess) -> list[Department]:

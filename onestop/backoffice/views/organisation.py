@@ -134,7 +134,12 @@ def catalogue(request: HttpRequest, access: StaffAccess) -> HttpResponse:
     return render(
         request,
         "backoffice/catalogue.html",
-        {"access": access, "organisation": access.organisation, "rows": rows},
+        {
+            "access": access,
+            "organisation": access.organisation,
+            "rows": rows,
+            "unhandled": settings_selectors.confidential_types_without_handler(access=access),
+        },
         status=400 if bound_pk else 200,
     )
 
