@@ -31,6 +31,11 @@ urlpatterns = [
         name="attachment",
     ),
     path(
+        "<slug:org_slug>/cases/<str:number>/files/<int:pk>/show/",
+        views.case_id_card_show,
+        name="id-card-show",
+    ),
+    path(
         "<slug:org_slug>/cases/<str:number>/files/<int:pk>/public/",
         views.attachment_publish,
         name="attachment-public",

@@ -10,6 +10,7 @@ from onestop.backoffice.views.cases import (
     case_act,
     case_detail,
     case_document,
+    case_id_card_show,
     case_national_id_show,
     counter_entry,
 )
@@ -26,7 +27,8 @@ from onestop.backoffice.views.organisation import (
 
 __all__ = [
     "attachment_download", "attachment_publish", "audit_log", "bulk_action", "case_act",
-    "case_detail", "case_document", "case_national_id_show", "catalogue", "counter_entry",
-    "inbox", "inbox_export", "invitation", "member_edit", "members", "notification_retry",
-    "poster", "reply_templates", "routing_rules", "staff_home", "staff_start", "staff_view",
+    "case_detail", "case_document", "case_id_card_show", "case_national_id_show", "catalogue",
+    "counter_entry", "inbox", "inbox_export", "invitation", "member_edit", "members",
+    "notification_retry", "poster", "reply_templates", "routing_rules", "staff_home",
+    "staff_start", "staff_view",
 ]  # fmt: skip
