@@ -331,7 +331,7 @@ def test_the_organisation_administrator_reads_and_filters_the_audit_trail(
     filtered = admin_client.get(
         "/staff/wangchao/audit/", {"action": "national_id_view", "ref": case.display_number}
     )
-    assert [e.action for e in filtered.context["entries"]] == ["national_id_view"]
+    assert [e.action for e, _sentence in filtered.context["rows"]] == ["national_id_view"]
     assert case_national_id(case) not in filtered.content.decode()
 
 

@@ -6,6 +6,7 @@ their organisation's rows."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
@@ -19,6 +20,7 @@ from onestop.cases import numbering
 from onestop.cases.models import RoutingRule
 from onestop.catalog.models import RequestType
 from onestop.core.models import AuditAction, AuditLog
+from onestop.core.thaidigits import to_arabic_digits
 from onestop.organisations.models import (
     Department,
     Invitation,
@@ -181,17 +183,34 @@ def audit_list_for_staff(
         entries = entries.filter(is_confidential=False)
     if action:
         entries = entries.filter(action=action)
-    if actor:
-        entries = entries.filter(actor_username__icontains=actor)
-    if ref:
-        entries = entries.filter(object_ref__icontains=numbering.parse(ref) or ref)
+    for word in actor.split()[:4]:  # "สมชาย ใจดี", "ใจดี" or a username: each word matches
+        entries = entries.filter(
+            Q(actor_username__icontains=word)
+            | Q(actor__first_name__icontains=word)
+            | Q(actor__last_name__icontains=word)
+        )
+    if ref.strip():
+        entries = entries.filter(object_ref__icontains=_ref_as_stored(ref))
     if date_from:
         entries = entries.filter(created_at__date__gte=date_from)
     if date_to:
         entries = entries.filter(created_at__date__lte=date_to)
     if before:
         entries = entries.filter(pk__lt=before)
-    return entries.order_by("-pk")[:limit]
+    return entries.select_related("actor").order_by("-pk")[:limit]
+
+
+def _ref_as_stored(ref: str) -> str:
+    """Request numbers are stored as digits: `69-04217-88315-6`, `6904217883156` and a part
+    such as `04217-883` find the same entries; anything else (a username) is looked up as
+    typed."""
+    canonical = numbering.parse(ref)
+    if canonical is not None:
+        return canonical
+    text = to_arabic_digits(ref.strip())
+    if re.fullmatch(r"[0-9][0-9\s\-]*", text):
+        return re.sub(r"[^0-9]", "", text)
+    return ref.strip()
 
 
 def routing_rules_for_admin(*, access: StaffAccess) -> QuerySet[RoutingRule]:

@@ -18,6 +18,7 @@ from onestop.backoffice.views.inbox import bulk_action, inbox, inbox_export, sta
 from onestop.backoffice.views.members import invitation, member_edit, members, staff_start
 from onestop.backoffice.views.notifications import notification_retry
 from onestop.backoffice.views.organisation import (
+    audit_export,
     audit_log,
     catalogue,
     poster,
@@ -26,9 +27,9 @@ from onestop.backoffice.views.organisation import (
 )
 
 __all__ = [
-    "attachment_download", "attachment_publish", "audit_log", "bulk_action", "case_act",
-    "case_detail", "case_document", "case_id_card_show", "case_national_id_show", "catalogue",
-    "counter_entry", "inbox", "inbox_export", "invitation", "member_edit", "members",
+    "attachment_download", "attachment_publish", "audit_export", "audit_log", "bulk_action",
+    "case_act", "case_detail", "case_document", "case_id_card_show", "case_national_id_show",
+    "catalogue", "counter_entry", "inbox", "inbox_export", "invitation", "member_edit", "members",
     "notification_retry", "poster", "reply_templates", "routing_rules", "staff_home",
     "staff_start", "staff_view",
 ]  # fmt: skip
