@@ -20,6 +20,7 @@ from onestop.notifications.models import Message, SmsGateway
 from onestop.organisations.models import Membership, Organisation
 from tests.backoffice_helpers import PDF, PNG, sign_in
 from tests.conftest import Staff
+from tests.documents_helpers import pdf_text
 from tests.factories import request_type, valid_national_id
 
 URL = "/staff/wangchao/new/"
@@ -170,7 +171,12 @@ def test_a_caller_without_a_national_id_is_filed_with_the_reason_shown_to_staff(
     sign_in(client, staff_a.head)
     head_page = client.get(response["Location"]).content.decode()
     assert "แจ้งทางโทรศัพท์ ไม่สะดวกให้เลขบัตร" in head_page
-    assert client.get(f"/staff/wangchao/cases/{case.number}/document.pdf").status_code == 200
+    document = client.get(f"/staff/wangchao/cases/{case.number}/document.pdf")
+    text = pdf_text(
+        b"".join(document.streaming_content) if document.streaming else document.content
+    )
+    assert case.display_number in text
+    assert "เลขประจำตัวประชาชน —" in text  # a dash, not an empty or made-up number
 
 
 def test_without_an_id_a_reason_is_required_and_other_needs_words(
