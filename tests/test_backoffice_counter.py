@@ -172,9 +172,7 @@ def test_a_caller_without_a_national_id_is_filed_with_the_reason_shown_to_staff(
     head_page = client.get(response["Location"]).content.decode()
     assert "แจ้งทางโทรศัพท์ ไม่สะดวกให้เลขบัตร" in head_page
     document = client.get(f"/staff/wangchao/cases/{case.number}/document.pdf")
-    text = pdf_text(
-        b"".join(document.streaming_content) if document.streaming else document.content
-    )
+    text = pdf_text(document.content)
     assert case.display_number in text
     assert "เลขประจำตัวประชาชน —" in text  # a dash, not an empty or made-up number
 
