@@ -58,6 +58,16 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
         "get",
         _row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND),
     ),
+    "backoffice:audit-export": (
+        "get",
+        _row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND),
+    ),
+    # "Show" is for ID-card photos only: the request's own document is not one (the photo
+    # itself: test_backoffice_case.py).
+    "backoffice:id-card-show": (
+        "post",
+        _row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    ),
     "backoffice:counter-entry": (
         "get",
         _row(LOGIN, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
@@ -158,14 +168,20 @@ def _kwargs(name: str, organisation: Organisation, case: Case) -> dict[str, Any]
     elif name.startswith("backoffice:") and name != "backoffice:home":
         wanted["org_slug"] = organisation.slug
     if name.startswith(
-        ("backoffice:case", "backoffice:attachment", "backoffice:document", "backoffice:notif")
+        (
+            "backoffice:case",
+            "backoffice:attachment",
+            "backoffice:document",
+            "backoffice:notif",
+            "backoffice:id-card",
+        )
     ):
         wanted["number"] = case.number
     if name == "backoffice:notification-retry":
         wanted["pk"] = case.messages.values_list("pk", flat=True)[0]  # its new-request mail
     if name == "backoffice:case-act":
         wanted["action"] = "receive"
-    if name in {"backoffice:attachment", "backoffice:attachment-public"}:
+    if name in {"backoffice:attachment", "backoffice:attachment-public", "backoffice:id-card-show"}:
         wanted["pk"] = case.attachments.get().pk
     if name == "accounts:password-reset-confirm":
         wanted.update(uidb64="MQ", token="bad-token")

@@ -9,6 +9,7 @@ import re
 import time
 from typing import Any
 
+import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.models import User
 from django.core.management import call_command
@@ -354,3 +355,16 @@ def test_old_password_reset_counters_are_pruned(staff_a: Staff) -> None:
     call_command("password_reset_prune", stdout=out)
     assert out.getvalue().startswith("0 ")
     assert reset_prune(now=timezone.now() + dt.timedelta(minutes=61)) == 2
+
+
+@pytest.mark.parametrize("path", ["/", "/wangchao/", "/wangchao/oss/"])
+def test_the_home_and_organisation_pages_carry_a_discreet_staff_sign_in_link_in_the_footer(
+    client: Client, org_a: Organisation, path: str
+) -> None:
+    html = client.get(path).content.decode()
+    footer = html[html.index('<footer class="site-footer">') :]
+    assert 'href="/staff/login/"' in footer and "สำหรับเจ้าหน้าที่: เข้าสู่ระบบ" in footer
+    assert 'href="/staff/login/"' not in html[: html.index('<footer class="site-footer">')]
+    assert client.get("/staff/login/").status_code == 200
+    english = client.get(path, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Staff sign-in" in english

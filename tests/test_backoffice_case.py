@@ -5,7 +5,9 @@ someone else changed the request meanwhile."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.contrib import admin
@@ -86,14 +88,16 @@ def test_images_open_inline_pdfs_download_and_each_opening_is_logged(
 ) -> None:
     case = make_case(org_a, type_key="patient-equipment", files=(id_card_file(), pdf_file()))
     sign_in(client, staff_a.counter)
-    image = client.get(_url(case, f"files/{case.attachments.get(kind='id_card').pk}/"))
+    id_card = case.attachments.get(kind="id_card")
+    client.post(_url(case, f"files/{id_card.pk}/show/"))  # asked for first (logged: 1)
+    image = client.get(_url(case, f"files/{id_card.pk}/"))
     assert image.status_code == 200
     assert image["Content-Type"] == "image/png"
     assert image["Content-Disposition"].startswith("inline")
     pdf = client.get(_url(case, f"files/{case.attachments.get(kind='document').pk}/"))
     assert pdf["Content-Disposition"].startswith("attachment")
     assert pdf["Content-Type"] == "application/octet-stream"
-    assert AuditLog.objects.filter(action=AuditAction.FILE_DOWNLOAD).count() == 2
+    assert AuditLog.objects.filter(action=AuditAction.FILE_DOWNLOAD).count() == 3
 
 
 def test_another_requests_file_cannot_be_opened_through_this_request(
@@ -327,7 +331,7 @@ def test_the_organisation_administrator_reads_and_filters_the_audit_trail(
     filtered = admin_client.get(
         "/staff/wangchao/audit/", {"action": "national_id_view", "ref": case.display_number}
     )
-    assert [e.action for e in filtered.context["entries"]] == ["national_id_view"]
+    assert [e.action for e, _sentence in filtered.context["rows"]] == ["national_id_view"]
     assert case_national_id(case) not in filtered.content.decode()
 
 
@@ -527,3 +531,65 @@ def test_an_oversized_or_hostile_message_is_refused_or_shown_as_text(
     page = client.get(_url(case)).content.decode()
     assert "<script>alert('x')</script>" not in page
     assert "&lt;script&gt;" in page
+
+
+def test_the_id_card_photo_is_shown_only_on_request_and_the_asking_is_logged(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    case = make_case(org_a, type_key="patient-equipment", files=(id_card_file(), pdf_file()))
+    id_card = case.attachments.get(kind="id_card")
+    file_url = _url(case, f"files/{id_card.pk}/")
+    sign_in(client, staff_a.counter)
+    page = client.get(_url(case)).content.decode()
+    assert "แผนที่.pdf" in page
+    assert f'"{file_url}"' not in page and "บัตร.png" not in page  # neither shown nor linked
+    assert "แสดงรูปบัตรประชาชน" in page
+    assert client.get(file_url).status_code == 404  # not served without asking
+    assert client.get(_url(case, f"files/{id_card.pk}/show/")).status_code == 405
+    assert not AuditLog.objects.filter(details__kind="id_card").exists()
+
+    shown = client.post(_url(case, f"files/{id_card.pk}/show/"))
+    assert shown.status_code == 200
+    assert f'src="{file_url}"' in shown.content.decode()
+    entry = AuditLog.objects.get(details__shown_on_request=True)
+    assert (entry.actor, entry.action, entry.object_ref) == (
+        staff_a.counter, AuditAction.FILE_DOWNLOAD, case.number,
+    )  # fmt: skip
+    assert entry.details["attachment"] == id_card.pk
+    image = client.get(file_url)
+    assert image.status_code == 200 and image["Content-Type"] == "image/png"
+    # Another session (another desk, the same account) has not asked: nothing for it.
+    assert sign_in(Client(), staff_a.counter).get(file_url).status_code == 404
+    # Back on the page later: hidden again.
+    assert f'"{file_url}"' not in client.get(_url(case)).content.decode()
+
+
+def test_the_id_card_stops_being_served_after_ten_minutes(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    case = make_case(org_a, type_key="patient-equipment", files=(id_card_file(),))
+    id_card = case.attachments.get(kind="id_card")
+    sign_in(client, staff_a.counter).post(_url(case, f"files/{id_card.pk}/show/"))
+    with mock.patch("time.time", return_value=time.time() + 11 * 60):
+        assert client.get(_url(case, f"files/{id_card.pk}/")).status_code == 404
+
+
+def test_show_is_refused_for_other_files_other_requests_and_other_organisations(
+    org_a: Organisation, org_b: Organisation, staff_a: Staff, client: Client
+) -> None:
+    case = make_case(org_a, type_key="patient-equipment", files=(id_card_file(), pdf_file()))
+    theirs = make_case(org_b, type_key="patient-equipment", files=(id_card_file(),))
+    other_here = make_case(org_a, type_key="patient-equipment", files=(id_card_file(),))
+    sign_in(client, staff_a.counter)
+    document = case.attachments.get(kind="document")
+    assert client.post(_url(case, f"files/{document.pk}/show/")).status_code == 404
+    for attachment in (theirs.attachments.get(), other_here.attachments.get()):
+        assert client.post(_url(case, f"files/{attachment.pk}/show/")).status_code == 404
+        assert client.get(_url(case, f"files/{attachment.pk}/")).status_code == 404
+    theirs_url = f"/staff/other/cases/{theirs.number}/files/{theirs.attachments.get().pk}/show/"
+    assert client.post(theirs_url).status_code == 404
+    assert client.post(_url(case, "files/99999999/show/")).status_code == 404
+    sign_in(client, staff_a.executive)  # reads the request, does not handle identity
+    id_card = case.attachments.get(kind="id_card")
+    assert client.post(_url(case, f"files/{id_card.pk}/show/")).status_code == 404
+    assert not AuditLog.objects.filter(details__kind="id_card").exists()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -216,7 +217,8 @@ def test_a_department_officer_sees_only_their_department_and_what_is_assigned_to
         case=mine, department=org_a.departments.get(key="office"), assignee=staff_a.officer,
         by=By.staff(staff_a.counter),
     )  # fmt: skip
-    response = sign_in(client, staff_a.officer).get(INBOX, {"tab": "all"})
+    # Every division they may see ("all" chosen in the department filter).
+    response = sign_in(client, staff_a.officer).get(INBOX, {"tab": "all", "department": ""})
     assert set(_numbers(response)) == {engineering.number, mine.number}
     assert office.number not in _numbers(response)
     assert _counts(response)["mine"] == 1
@@ -568,3 +570,62 @@ def test_the_export_has_dates_in_iso_and_in_the_buddhist_era(
     assert case.due_date is not None
     assert record["กำหนดแล้วเสร็จ (ค.ศ.)"] == case.due_date.isoformat()
     assert record["กำหนดแล้วเสร็จ (พ.ศ.)"] == (f"{case.due_date:%d/%m}/{case.due_date.year + 543}")
+
+
+def test_the_department_filter_starts_on_the_members_own_division_with_all_one_click_away(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    engineering = make_case(org_a, type_key="street-light")
+    elsewhere = make_case(org_a, type_key="general")
+    case_assign(
+        case=elsewhere, department=org_a.departments.get(key="office"), assignee=staff_a.head,
+        by=By.staff(staff_a.counter),
+    )  # fmt: skip
+    sign_in(client, staff_a.head)
+    response = client.get(INBOX, {"tab": "all"})
+    assert _numbers(response) == [engineering.number]
+    html = response.content.decode()
+    own = org_a.departments.get(key="engineering")
+    assert f"แสดงเฉพาะคำร้องของ{own.name}" in html
+    assert f'<option value="{own.pk}" selected>' in html
+    assert "department=" in html and "แสดงทุกกอง/สำนัก" in html
+    assert f"department={own.pk}" in response.context["export_query"]
+    everything = client.get("/staff/wangchao/?" + response.context["all_departments_query"])
+    assert set(_numbers(everything)) == {engineering.number, elsewhere.number}
+    assert "แสดงเฉพาะคำร้องของ" not in everything.content.decode()
+    # "Mine" is what is assigned to them, wherever it is.
+    assert elsewhere.number in _numbers(client.get(INBOX, {"tab": "mine"}))
+
+
+def test_the_counter_and_the_executive_have_no_default_division(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    make_case(org_a, type_key="street-light")
+    make_case(org_a, type_key="general")
+    for user in (staff_a.counter, staff_a.executive):
+        response = sign_in(client, user).get(INBOX, {"tab": "all"})
+        assert len(_numbers(response)) == 2
+        assert "แสดงเฉพาะคำร้องของ" not in response.content.decode()
+
+
+def test_the_bulk_bar_says_which_action_uses_each_field_and_works_without_javascript(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    make_case(org_a)
+    html = sign_in(client, staff_a.counter).get(INBOX, {"tab": "all"}).content.decode()
+    bar = html[html.index('id="bulk-form"') : html.index("</form>", html.index('id="bulk-form"'))]
+
+    def uses(field_id: str) -> set[str]:
+        before = bar[: bar.index(f'id="{field_id}"')]
+        return set(before[before.rindex('data-for="') + 10 :].split('"')[0].split())
+
+    assert uses("bulk-department") == {"assign"} and uses("bulk-assignee") == {"assign"}
+    assert uses("bulk-original") == {"duplicate"}
+    assert uses("bulk-agency") == {"forward"} and uses("bulk-letter") == {"forward"}
+    assert {"receive", "reject", "forward"} <= uses("bulk-message")  # counter: no "complete"
+    assert "assign" not in uses("bulk-message") and "duplicate" not in uses("bulk-message")
+    # Without JavaScript every field is there, with a note; the script is a static file.
+    assert "hidden" not in bar.split("data-bulk-note")[0][-50:]
+    assert "กรอกเฉพาะช่องที่การดำเนินการที่เลือกใช้" in bar
+    assert re.search(r'<script src="/static/js/bulk-bar[^"]*\.js" defer>', html)
+    assert "<script>" not in html  # no inline script

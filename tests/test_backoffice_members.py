@@ -247,3 +247,39 @@ def test_every_administrator_sees_who_granted_confidential_access_to_whom(
     assert "a-admin ให้สิทธิ์แก่ a-officer" in page
     assert "a-admin ยกเลิกสิทธิ์ของ a-officer" in page
     assert "a-admin2 ให้สิทธิ์แก่ a-admin" in page
+
+
+def test_the_settings_pages_warn_when_nobody_granted_can_act_on_confidential_complaints(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    sign_in(client, staff_a.admin)
+    # The executive is granted but only reads; nobody in the Office may act on complaints.
+    for page in (URL, "/staff/wangchao/catalogue/"):
+        html = client.get(page).content.decode()
+        assert "เรื่องลับที่ยังไม่มีผู้ดำเนินการได้" in html, page
+        assert "แจ้งการทุจริตของเจ้าหน้าที่/พนักงาน" in html
+    office = org_a.departments.get(key="office")
+    staff_create(
+        organisation=org_a, username="palad", password=PASSWORD, role=Role.HEAD,
+        email="palad@example.com", department=office, can_see_confidential=True,
+    )  # fmt: skip
+    for page in (URL, "/staff/wangchao/catalogue/"):
+        assert "เรื่องลับที่ยังไม่มีผู้ดำเนินการได้" not in client.get(page).content.decode()
+
+
+def test_a_granted_head_of_another_division_does_not_silence_the_warning(
+    org_a: Organisation, staff_a: Staff, client: Client
+) -> None:
+    Membership.objects.filter(user=staff_a.head).update(can_see_confidential=True)  # engineering
+    html = sign_in(client, staff_a.admin).get(URL).content.decode()
+    assert "เรื่องลับที่ยังไม่มีผู้ดำเนินการได้" in html
+    Membership.objects.filter(organisation=org_a, can_see_confidential=True).update(is_active=False)
+    office = org_a.departments.get(key="office")
+    Membership.objects.filter(user=staff_a.officer).update(
+        department=office, can_see_confidential=True, is_active=False
+    )
+    assert "เรื่องลับที่ยังไม่มีผู้ดำเนินการได้" in client.get(URL).content.decode()
+
+
+def test_the_warning_is_for_administrators_only(staff_a: Staff, client: Client) -> None:
+    assert sign_in(client, staff_a.counter).get(URL).status_code == 404

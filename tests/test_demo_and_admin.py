@@ -10,6 +10,8 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
 
+from onestop.backoffice.models import ReplyTemplate
+from onestop.backoffice.permissions import Action, staff_access
 from onestop.cases.models import Case
 from onestop.cases.workflow import Status
 from onestop.catalog.models import RequestType
@@ -76,3 +78,52 @@ def test_the_home_page_lists_organisations_and_finds_one_by_part_of_its_name(
     assert "เทศบาลตำบลวังเจ้า" in response.content.decode()
     found = client.get("/", {"q": "วังเจ้า"}).content.decode()
     assert "เทศบาลตำบลวังเจ้า" in found and "องค์การบริหารส่วนตำบลอื่น" not in found
+
+
+def test_the_demo_corruption_complaints_have_a_granted_head_who_can_act_on_them(
+    client: Client, no_personas: None
+) -> None:
+    call_command("load_demo", "--requests", "50", stdout=io.StringIO())
+    wangchao = Organisation.objects.get(slug="wangchao")
+    complaint = (
+        Case.objects.filter(
+            organisation=wangchao, request_type__key="corruption", status=Status.SUBMITTED
+        ).first()
+        or Case.objects.filter(organisation=wangchao, request_type__key="corruption").first()
+    )
+    assert complaint is not None
+    palad = User.objects.get(username="wangchao-palad")
+    access = staff_access(user=palad, organisation=wangchao)
+    assert access is not None and access.can_see_confidential
+    assert access.may(Action.COMPLETE, complaint)
+    page = sign_in(client, palad).get(f"/staff/wangchao/cases/{complaint.number}/")
+    assert page.status_code == 200 and complaint.subject in page.content.decode()
+    admin = User.objects.get(username="wangchao-admin")
+    members = sign_in(client, admin).get("/staff/wangchao/members/").content.decode()
+    assert "เรื่องลับที่ยังไม่มีผู้ดำเนินการได้" not in members
+
+
+def test_the_demo_has_reply_templates_so_the_picker_shows_from_the_first_run(
+    client: Client, no_personas: None
+) -> None:
+    call_command("load_demo", "--requests", "20", stdout=io.StringIO())
+    wangchao = Organisation.objects.get(slug="wangchao")
+    templates = ReplyTemplate.objects.filter(organisation=wangchao)
+    assert {t.status for t in templates} >= {
+        Status.RECEIVED, Status.IN_PROGRESS, Status.WAITING_CITIZEN, Status.COMPLETED,
+        Status.REJECTED,
+    }  # fmt: skip
+    assert templates.filter(request_type__key="street-light").exists()
+    count = ReplyTemplate.objects.count()
+    call_command("load_demo", stdout=io.StringIO())  # again: nothing added twice
+    assert ReplyTemplate.objects.count() == count
+    case = (
+        Case.objects.filter(
+            organisation=wangchao, status=Status.SUBMITTED, request_type__key="street-light"
+        ).first()
+        or Case.objects.filter(organisation=wangchao, status=Status.SUBMITTED).first()
+    )
+    assert case is not None
+    sign_in(client, User.objects.get(username="wangchao-counter"))
+    page = client.get(f"/staff/wangchao/cases/{case.number}/").content.decode()
+    assert "เริ่มจากข้อความสำเร็จรูป" in page and "รับเรื่องแล้ว" in page

@@ -7,7 +7,13 @@ import random
 import pytest
 from django.core.exceptions import ValidationError
 
-from onestop.core.identity import normalise_mobile, normalise_national_id
+from onestop.core.identity import (
+    format_mobile,
+    is_mobile,
+    normalise_mobile,
+    normalise_national_id,
+    normalise_phone,
+)
 from tests.factories import valid_national_id
 
 
@@ -73,3 +79,29 @@ def test_a_landline_is_refused_for_the_mobile_field(typed: str) -> None:
 def test_a_non_number_or_foreign_number_is_refused(typed: str) -> None:
     with pytest.raises(ValidationError):
         normalise_mobile(typed)
+
+
+@pytest.mark.parametrize(
+    ("typed", "e164"),
+    [
+        ("02-123-4567", "+6621234567"),
+        ("053 123 456", "+6653123456"),
+        ("+66 2 123 4567", "+6621234567"),
+        ("081-234-5678", "+66812345678"),
+    ],
+)
+def test_staff_may_give_a_landline_or_a_mobile(typed: str, e164: str) -> None:
+    assert normalise_phone(typed) == e164
+    assert is_mobile(e164) == e164.startswith("+668")
+
+
+@pytest.mark.parametrize("typed", ["", "12345", "02-123", "+1 202 555 0100", "โทรมา"])
+def test_a_wrong_phone_is_refused_even_for_staff(typed: str) -> None:
+    with pytest.raises(ValidationError):
+        normalise_phone(typed)
+
+
+def test_a_landline_is_written_as_thai_people_dial_it() -> None:
+    assert format_mobile("+6621234567") == "02-123-4567"
+    assert format_mobile("+6653123456") == "053-123-456"
+    assert not is_mobile("") and not is_mobile("not a number")

@@ -14,11 +14,11 @@ from onestop.backoffice.case_selectors import assignment_choices
 from onestop.backoffice.forms import StaffForm
 from onestop.backoffice.permissions import StaffAccess
 from onestop.cases import uploads
-from onestop.cases.models import AttachmentKind, Channel
+from onestop.cases.models import AttachmentKind, Channel, NoIdReason
 from onestop.cases.services import NewFile, Place, Requester
 from onestop.catalog.models import RequestType
 from onestop.core.forms import ChooseFileInput
-from onestop.core.identity import normalise_mobile, normalise_national_id
+from onestop.core.identity import normalise_national_id, normalise_phone
 from onestop.organisations.models import Department
 
 
@@ -92,6 +92,12 @@ def _member_label(user: User) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def _type_label(request_type: RequestType) -> str:
+    if request_type.is_confidential:
+        return _("%(name)s (เรื่องลับ: บันทึกแล้วคุณจะไม่เห็นคำร้องนี้)") % {"name": request_type.name}
+    return str(request_type.name)
+
+
 class CounterEntryForm(StaffForm):
     """A request filed by staff for a citizen at the counter or on the phone."""
 
@@ -110,11 +116,20 @@ class CounterEntryForm(StaffForm):
     first_name = forms.CharField(label=_("ชื่อ"), max_length=100)
     last_name = forms.CharField(label=_("นามสกุล"), max_length=100)
     national_id = forms.CharField(
-        label=_("เลขบัตรประจำตัวประชาชน 13 หลัก"), max_length=20,
+        label=_("เลขบัตรประจำตัวประชาชน 13 หลัก"), max_length=20, required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )  # fmt: skip
+    no_id_reason = forms.ChoiceField(
+        label=_("ถ้าไม่มีเลขบัตร: เหตุผล"), required=False,
+        choices=[("", _("— มีเลขบัตร —")), *NoIdReason.choices],
+    )  # fmt: skip
+    no_id_note = forms.CharField(
+        label=_("รายละเอียดเหตุผล"), max_length=500, required=False,
+        help_text=_("จำเป็นเมื่อเลือก “อื่น ๆ”"),
+    )  # fmt: skip
     phone = forms.CharField(
-        label=_("โทรศัพท์มือถือ"), max_length=20,
+        label=_("โทรศัพท์ (มือถือหรือเบอร์บ้าน)"), max_length=20,
+        help_text=_("ผู้ยื่นใช้เลข 4 ตัวท้ายของเบอร์นี้ติดตามผล"),
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )  # fmt: skip
     email = forms.EmailField(label=_("อีเมล (ถ้ามี)"), required=False)
@@ -138,17 +153,33 @@ class CounterEntryForm(StaffForm):
         types = RequestType.objects.filter(
             organisation=access.organisation, is_active=True
         ).select_related("category")
-        if not access.can_see_confidential:
-            types = types.filter(is_confidential=False)
-        self.fields["request_type"].queryset = types.order_by(  # type: ignore[attr-defined]
-            "category__position", "position", "pk"
-        )
+        # Confidential types too: the counter files them for a walk-in without seeing them
+        # afterwards (only granted members do; the counter gets a receipt with the number).
+        field: Any = self.fields["request_type"]
+        field.queryset = types.order_by("category__position", "position", "pk")
+        field.label_from_instance = _type_label
 
     def clean_national_id(self) -> str:
-        return normalise_national_id(self.cleaned_data["national_id"])
+        typed = self.cleaned_data["national_id"]
+        return normalise_national_id(typed) if typed.strip() else ""
 
     def clean_phone(self) -> str:
-        return normalise_mobile(self.cleaned_data["phone"])
+        return normalise_phone(self.cleaned_data["phone"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "national_id" not in data:
+            return data  # a wrong number: its own message already
+        if data["national_id"]:
+            data["no_id_reason"] = data["no_id_note"] = ""
+        elif not data.get("no_id_reason"):
+            self.add_error(
+                "national_id",
+                _("กรุณากรอกเลขบัตรประชาชน 13 หลัก หรือเลือกเหตุผลที่ผู้ยื่นไม่มีเลขบัตร"),
+            )
+        elif data["no_id_reason"] == NoIdReason.OTHER and not data.get("no_id_note", "").strip():
+            self.add_error("no_id_note", _("กรุณาระบุเหตุผลที่ไม่มีเลขบัตรประชาชน"))
+        return data
 
     def clean_document(self) -> tuple[NewFile, ...]:
         return uploads.validate_uploads(
@@ -165,6 +196,7 @@ class CounterEntryForm(StaffForm):
         return Requester(
             title=data["title"], first_name=data["first_name"], last_name=data["last_name"],
             national_id=data["national_id"], phone=data["phone"], email=data["email"],
+            no_id_reason=data["no_id_reason"], no_id_note=data["no_id_note"],
         )  # fmt: skip
 
     def place(self) -> Place:

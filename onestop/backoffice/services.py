@@ -43,13 +43,13 @@ def staff_case_file(
     request: HttpRequest | None = None,
 ) -> Case:
     """File a request for a citizen who came to the counter or phoned: the same validation as
-    the online wizard (`case_submit`), the channel recorded, the member as the filer."""
+    the online wizard (`case_submit`), the channel recorded, the member as the filer. A
+    confidential type may be filed by a member without the grant: it goes where it is routed
+    and the member does not see it afterwards (`staff_sees_case`)."""
     if not access.can_file_for_citizens:
         raise DomainError(_("คุณไม่มีสิทธิ์บันทึกคำร้องแทนประชาชน"), code="forbidden")
     if channel not in {Channel.COUNTER, Channel.PHONE}:
         raise DomainError(_("กรุณาเลือกช่องทางที่ประชาชนติดต่อ"), code="channel")
-    if request_type.is_confidential and not access.can_see_confidential:
-        raise DomainError(_("ไม่พบประเภทคำร้องนี้ในหน่วยงาน"), code="foreign_type")
     return case_submit(
         organisation=access.organisation, request_type=request_type, subject=subject,
         details=details, requester=requester, place=place, files=files, channel=channel,

@@ -104,14 +104,27 @@ class RequestTypeForm(StaffForm):
 
 class AuditFilterForm(StaffForm):
     action = forms.ChoiceField(label=_("การกระทำ"), required=False)
-    actor = forms.CharField(label=_("ชื่อผู้ใช้"), required=False, max_length=150)
-    ref = forms.CharField(label=_("เลขคำร้อง"), required=False, max_length=64)
+    actor = forms.CharField(
+        label=_("ผู้ดำเนินการ"), required=False, max_length=150,
+        help_text=_("ชื่อ นามสกุล หรือชื่อผู้ใช้"),
+    )  # fmt: skip
+    ref = forms.CharField(
+        label=_("เลขคำร้องหรืออ้างอิง"), required=False, max_length=64,
+        help_text=_("มีหรือไม่มีขีดก็ได้ เช่น 69-04217-88315-6 หรือบางส่วนของเลข"),
+    )  # fmt: skip
     date_from = BuddhistDateField(label=_("ตั้งแต่วันที่"), required=False, widget=_date_widget())
     date_to = BuddhistDateField(label=_("ถึงวันที่"), required=False, widget=_date_widget())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", _("ทั้งหมด")), *AuditAction.choices]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("วันที่สิ้นสุดต้องไม่ก่อนวันที่เริ่มต้น"))
+        return data
 
 
 class RoutingRuleForm(StaffForm):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<slug:org_slug>/", views.inbox, name="inbox"),
     path("<slug:org_slug>/audit/", views.audit_log, name="audit"),
     path("<slug:org_slug>/privacy/", views.data_subject, name="privacy"),
+    path("<slug:org_slug>/audit/export.csv", views.audit_export, name="audit-export"),
     path("<slug:org_slug>/new/", views.counter_entry, name="counter-entry"),
     path("<slug:org_slug>/bulk/", views.bulk_action, name="bulk"),
     path("<slug:org_slug>/export.csv", views.inbox_export, name="export"),
@@ -40,6 +41,11 @@ urlpatterns = [
         "<slug:org_slug>/cases/<str:number>/files/<int:pk>/",
         views.attachment_download,
         name="attachment",
+    ),
+    path(
+        "<slug:org_slug>/cases/<str:number>/files/<int:pk>/show/",
+        views.case_id_card_show,
+        name="id-card-show",
     ),
     path(
         "<slug:org_slug>/cases/<str:number>/files/<int:pk>/public/",

@@ -85,6 +85,10 @@ STAFF = (
     ("counter", Role.COUNTER, "", False, "สมศรี", "ใจดี"),
     ("officer", Role.OFFICER, "engineering", False, "ประเสริฐ", "ช่างซ่อม"),
     ("head", Role.HEAD, "engineering", False, "วิชัย", "มั่นคง"),
+    # The head of the Office of the Permanent Secretary, where corruption and other complaints
+    # about officials go (catalog.defaults): granted, so that a confidential complaint has
+    # someone who can act on it.
+    ("palad", Role.HEAD, "office", True, "มาลี", "ธรรมรักษ์"),
     ("executive", Role.EXECUTIVE, "", True, "สุรชัย", "ผู้บริหาร"),
     ("admin", Role.ADMIN, "", False, "อรทัย", "ดูแลระบบ"),
 )
@@ -235,7 +239,10 @@ def load_demo(*, requests_per_organisation: int = 50) -> list[DemoAccount]:
 @transaction.atomic
 def _demo_requests(organisation: Organisation, count: int, rng: random.Random) -> None:
     types = {t.key: t for t in RequestType.objects.filter(organisation=organisation)}
-    staff = {m.role: m.user for m in organisation.memberships.select_related("user")}
+    # One member per role: the first made (the engineering head, not the office's).
+    staff = {
+        m.role: m.user for m in organisation.memberships.select_related("user").order_by("-pk")
+    }
     departments = list(Department.objects.filter(organisation=organisation))
     now = timezone.now()
     for i in range(count):

@@ -21,6 +21,17 @@ class Channel(models.TextChoices):
     API = "api", _("ระบบอื่น (API)")
 
 
+class NoIdReason(models.TextChoices):
+    """Why staff filed a request without the caller's national ID (counter and phone only; the
+    citizen's own form always asks for it). Kept in the first event's `data`."""
+
+    NOT_CARRIED = "not_carried", _("ไม่ได้นำบัตรมา/จำเลขไม่ได้")
+    PHONE_CALL = "phone_call", _("แจ้งทางโทรศัพท์ ไม่สะดวกให้เลขบัตร")
+    DECLINED = "declined", _("ไม่ประสงค์เปิดเผยเลขบัตร")
+    NO_THAI_ID = "no_thai_id", _("ไม่มีเลขประจำตัวประชาชนไทย")
+    OTHER = "other", _("อื่น ๆ (ระบุ)")
+
+
 class Priority(models.IntegerChoices):
     LOW = 1, _("ต่ำ")
     NORMAL = 2, _("ปกติ")
@@ -148,6 +159,12 @@ class Case(models.Model):
     @property
     def requester_name(self) -> str:
         return f"{self.requester_title}{self.requester_first_name} {self.requester_last_name}"
+
+    @property
+    def has_national_id(self) -> bool:
+        """False for a request staff filed without the caller's ID (the reason is in the first
+        event's data: `no_id_reason`, `no_id_note`)."""
+        return bool(self.national_id_masked)
 
 
 class EventKind(models.TextChoices):

@@ -64,9 +64,46 @@ def normalise_mobile(raw: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def normalise_phone(raw: str) -> str:
+    """Return a Thai mobile or fixed-line number in E.164 (`+6621234567`), or raise
+    ValidationError. For staff filing for a caller at the counter or on the phone, who may only
+    have a landline (02-123-4567, 053-123-456); the citizen's own form keeps `normalise_mobile`."""
+    text = to_arabic_digits(raw or "").strip()
+    if not text:
+        raise ValidationError(_("กรุณากรอกเบอร์โทรศัพท์"), code="required")
+    try:
+        return normalise_mobile(text)
+    except ValidationError as error:
+        if error.code != "landline":
+            raise ValidationError(
+                _(
+                    "เบอร์โทรศัพท์ไม่ถูกต้อง กรุณากรอกเบอร์มือถือ 10 หลัก "
+                    "หรือเบอร์บ้าน 9 หลัก เช่น 02-123-4567 หรือ 053-123-456"
+                ),
+                code="invalid",
+            ) from None
+    number = phonenumbers.parse(text, "TH")  # parsed and valid: normalise_mobile said landline
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def is_mobile(e164: str) -> bool:
+    """Whether a stored number can receive an SMS (a Thai landline cannot)."""
+    try:
+        number = phonenumbers.parse(e164, "TH")
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE
+
+
 def format_mobile(e164: str) -> str:
     """`+66812345678` → `081-234-5678`, as Thai people write and dial it; anything that is not a
-    Thai mobile in E.164 is returned unchanged. (Masked: `masking.mask_phone`.)"""
+    Thai mobile in E.164 is returned unchanged. (Masked: `masking.mask_phone`.) A Thai landline
+    reads `02-123-4567` in Bangkok and `053-123-456` in the provinces."""
+    if e164.startswith("+66") and len(e164) == 11 and e164[1:].isdigit():
+        national = "0" + e164[3:]
+        if national.startswith("02"):
+            return f"{national[:2]}-{national[2:5]}-{national[5:]}"
+        return f"{national[:3]}-{national[3:6]}-{national[6:]}"
     if not (e164.startswith("+66") and len(e164) == 12 and e164[1:].isdigit()):
         return e164
     national = "0" + e164[3:]

@@ -165,8 +165,9 @@ def _header(pdf: FPDF, case: Case) -> None:
 def _requester(pdf: FPDF, case: Case) -> None:
     _section(pdf, _("1. ข้อมูลผู้ยื่นคำร้อง"))
     _field(pdf, _("ชื่อ-นามสกุล"), case.requester_name)
-    _field(pdf, _("เลขประจำตัวประชาชน"), case.national_id_masked)
-    _field(pdf, _("โทรศัพท์มือถือ"), mask_phone(case.phone))
+    # Filed at the counter without the ID (the reason is on the request's first event): a dash.
+    _field(pdf, _("เลขประจำตัวประชาชน"), case.national_id_masked or "—")
+    _field(pdf, _("โทรศัพท์"), mask_phone(case.phone))
 
 
 def _details(pdf: FPDF, case: Case) -> None:

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from onestop.cases.models import Case, CaseEvent, EventKind
 from onestop.cases.workflow import Actor, Move, Status
 from onestop.core import links
+from onestop.core.identity import is_mobile  # a landline given at the counter gets no SMS
 from onestop.core.thaidate import format_date
 from onestop.notifications.line import line_channel_active, linked_line_users
 from onestop.notifications.models import Attachment, Channel, LineLink, Message, MessageKind
@@ -105,7 +106,11 @@ def _to_citizen(case: Case, event: CaseEvent, move: Move | None, language: str) 
         )  # fmt: skip
     if kind != MessageKind.CITIZEN_FILED:  # followed in LINE only after filing
         _to_citizen_line(case, event, kind, language)
-    if kind in SMS_KINDS and case.phone and sms_gateway_active(organisation=case.organisation):
+    if (
+        kind in SMS_KINDS
+        and is_mobile(case.phone)
+        and sms_gateway_active(organisation=case.organisation)
+    ):
         with translation.override(language):
             text = _citizen_sms(kind, case)
         message_plan(

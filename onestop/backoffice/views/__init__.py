@@ -10,6 +10,7 @@ from onestop.backoffice.views.cases import (
     case_act,
     case_detail,
     case_document,
+    case_id_card_show,
     case_national_id_show,
     counter_entry,
 )
@@ -21,6 +22,7 @@ from onestop.backoffice.views.notifications import (
     notification_settings,
 )
 from onestop.backoffice.views.organisation import (
+    audit_export,
     audit_log,
     catalogue,
     poster,
@@ -30,9 +32,10 @@ from onestop.backoffice.views.organisation import (
 from onestop.backoffice.views.privacy import data_subject
 
 __all__ = [
-    "attachment_download", "attachment_publish", "audit_log", "bulk_action", "case_act",
-    "case_detail", "case_document", "case_national_id_show", "catalogue", "counter_entry",
-    "data_subject", "inbox", "inbox_export", "invitation", "member_edit", "members",
-    "notification_defaults", "notification_retry", "notification_settings",
-    "poster", "reply_templates", "routing_rules", "staff_home", "staff_start", "staff_view",
+    "attachment_download", "attachment_publish", "audit_export", "audit_log", "bulk_action",
+    "case_act", "case_detail", "case_document", "case_id_card_show", "case_national_id_show",
+    "catalogue", "counter_entry", "data_subject", "inbox", "inbox_export", "invitation",
+    "member_edit", "members", "notification_defaults", "notification_retry",
+    "notification_settings", "poster", "reply_templates", "routing_rules", "staff_home",
+    "staff_start", "staff_view",
 ]  # fmt: skip

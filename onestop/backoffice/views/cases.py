@@ -4,6 +4,7 @@ counter entry of a new request for a walk-in or phoning citizen."""
 from __future__ import annotations
 
 import secrets
+import time
 from dataclasses import replace
 from typing import Any
 
@@ -25,7 +26,7 @@ from onestop.backoffice import actions, case_selectors, selectors, services
 from onestop.backoffice.case_forms import CounterEntryForm
 from onestop.backoffice.permissions import Action, StaffAccess
 from onestop.backoffice.views.base import staff_view
-from onestop.cases.models import Case, Channel
+from onestop.cases.models import Attachment, AttachmentKind, Case, Channel, NoIdReason
 from onestop.cases.selectors import case_national_id
 from onestop.cases.services import By, case_photo_publish
 from onestop.cases.workflow import OPEN_STATUSES
@@ -44,6 +45,7 @@ def _case_page(
     bound: tuple[Action, Any] | None = None,
     error: str = "",
     national_id: str = "",
+    shown_id_cards: frozenset[int] = frozenset(),
     prefill: tuple[str, str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
@@ -69,6 +71,9 @@ def _case_page(
              "templates": templates.get(str(action.key), [])}
         )  # fmt: skip
     events = list(case_selectors.case_timeline(case=case))
+    filed = events[0].data if events else {}
+    reason = filed.get("no_id_reason", "")  # filed without the caller's ID: why
+    no_id_reason = NoIdReason(reason).label if reason in NoIdReason.values else ""
     return render(
         request,
         "backoffice/case.html",
@@ -79,9 +84,12 @@ def _case_page(
             "events": events,
             "notifications": notifications_for_case(case=case),
             "attachments": case_selectors.case_attachments(case=case, access=access),
+            "shown_id_cards": shown_id_cards,
             "actions": panels,
             "action_error": error,
             "national_id": national_id,
+            "no_id_reason": no_id_reason,
+            "no_id_note": filed.get("no_id_note", ""),
             "is_open": case.status in OPEN_STATUSES,
             "today": timezone.localdate(),
             "related": case_selectors.case_related_for_staff(case=case, access=access),
@@ -128,7 +136,7 @@ def case_detail(request: HttpRequest, access: StaffAccess, number: str) -> HttpR
 
 
 def _case_with_identity(
-    request: HttpRequest, access: StaffAccess, number: str, action: AuditAction
+    request: HttpRequest, access: StaffAccess, number: str, action: AuditAction, **details: Any
 ) -> Case:
     """The request, for roles that handle the citizen's identity (404 for others), with the
     access written to the audit trail."""
@@ -137,7 +145,7 @@ def _case_with_identity(
     )
     if not access.can_see_identity:
         raise Http404
-    _audit_view(request, access, case, action)
+    _audit_view(request, access, case, action, **details)
     return case
 
 
@@ -147,6 +155,42 @@ def case_national_id_show(request: HttpRequest, access: StaffAccess, number: str
     """The full national ID, on explicit request, for roles that handle identity; logged."""
     case = _case_with_identity(request, access, number, AuditAction.NATIONAL_ID_VIEW)
     return _case_page(request, access, case, national_id=case_national_id(case))
+
+
+# An ID-card photo is served for a few minutes after the member asked to see it (and only to
+# that session), as the privacy notice promises: never shown or linked by default.
+_ID_CARD_SESSION_KEY = "backoffice_id_cards_shown"
+_ID_CARD_SHOWN_SECONDS = 10 * 60
+
+
+def _id_card_shown(request: HttpRequest, attachment: Attachment) -> bool:
+    shown: dict[str, float] = request.session.get(_ID_CARD_SESSION_KEY, {})
+    at = shown.get(str(attachment.pk))
+    return at is not None and 0 <= time.time() - at <= _ID_CARD_SHOWN_SECONDS
+
+
+@require_POST
+@staff_view
+def case_id_card_show(
+    request: HttpRequest, access: StaffAccess, number: str, pk: int
+) -> HttpResponse:
+    """The ID-card photo, on explicit request, for roles that handle identity; logged like the
+    full national ID (the same door: `_case_with_identity`)."""
+    attachment = case_selectors.attachment_get_for_staff(
+        user=access.user, organisation=access.organisation, number=number, pk=pk, access=access
+    )  # 404 for another request's or organisation's file, and for roles without identity
+    if attachment.kind != AttachmentKind.ID_CARD:
+        raise Http404
+    case = _case_with_identity(
+        request, access, number, AuditAction.FILE_DOWNLOAD, attachment=pk, kind="id_card",
+        shown_on_request=True,
+    )  # fmt: skip
+    now = time.time()
+    shown: dict[str, float] = request.session.get(_ID_CARD_SESSION_KEY, {})
+    shown = {k: at for k, at in shown.items() if now - at <= _ID_CARD_SHOWN_SECONDS}
+    shown[str(pk)] = now
+    request.session[_ID_CARD_SESSION_KEY] = shown
+    return _case_page(request, access, case, shown_id_cards=frozenset({pk}))
 
 
 @require_POST
@@ -194,6 +238,8 @@ def attachment_download(
     attachment = case_selectors.attachment_get_for_staff(
         user=access.user, organisation=access.organisation, number=number, pk=pk, access=access
     )
+    if attachment.kind == AttachmentKind.ID_CARD and not _id_card_shown(request, attachment):
+        raise Http404  # asked for with "show" first (case_id_card_show)
     audit_record(
         request=request, actor=access.user, action=AuditAction.FILE_DOWNLOAD,
         organisation=access.organisation, object_type="attachment",
@@ -242,7 +288,10 @@ def case_document(request: HttpRequest, access: StaffAccess, number: str) -> Htt
     return request_document_response(case, inline=True)
 
 
-_FORM_FIELD_FOR_ERROR = {"id_card_required": "id_card", "location_required": "house_no"}
+_FORM_FIELD_FOR_ERROR = {
+    "id_card_required": "id_card", "location_required": "house_no",
+    "no_id_reason": "no_id_reason", "no_id_note": "no_id_note",
+}  # fmt: skip
 
 
 @staff_view
@@ -275,6 +324,13 @@ def counter_entry(request: HttpRequest, access: StaffAccess) -> HttpResponse:
             form.add_error(_FORM_FIELD_FOR_ERROR.get(error.code), error.message)
             status = 507 if error.code == "storage_full" else 400
         else:
+            if case.request_type.is_confidential and not access.can_see_confidential:
+                # Filed for a walk-in, seen from now on only by the granted members: the
+                # counter keeps a receipt with the number, nothing more.
+                return render(
+                    request, "backoffice/counter_receipt.html",
+                    {"access": access, "organisation": access.organisation, "case": case},
+                )  # fmt: skip
             messages.success(
                 request,
                 _("บันทึกคำร้องเลขที่ %(number)s แล้ว พิมพ์เอกสารให้ผู้ยื่นลงนามได้จากหน้านี้")

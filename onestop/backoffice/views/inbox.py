@@ -48,12 +48,22 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @staff_view
 def inbox(request: HttpRequest, access: StaffAccess) -> HttpResponse:
-    form = InboxFilterForm(request.GET or None, access=access)
     offered = _bulk_offered(access)
     choices = case_selectors.assignment_choices(access=access)
     tab = request.GET.get("tab") or selectors.default_tab(access)
     if tab not in selectors.TABS:
         tab = "all"
+    # A member of a division starts on its requests ("all" is one click away: department=""),
+    # except in "mine", which is what is assigned to them wherever it is.
+    own_department = (
+        access.membership.department
+        if access.department_id is not None and tab != "mine" and "department" not in request.GET
+        else None
+    )
+    params = request.GET.copy()
+    if own_department is not None:
+        params["department"] = str(own_department.pk)
+    form = InboxFilterForm(params or None, access=access)
     query = form.to_query(tab=tab, after=request.GET.get("after", "")[:80])
     page = selectors.case_list_for_staff(
         user=access.user, organisation=access.organisation, query=query, access=access
@@ -70,6 +80,9 @@ def inbox(request: HttpRequest, access: StaffAccess) -> HttpResponse:
     base_params = request.GET.copy()
     for key in ("tab", "after"):
         base_params.pop(key, None)
+    export_params = base_params.copy()
+    if own_department is not None:
+        export_params["department"] = str(own_department.pk)
     next_params = base_params.copy()
     next_params["tab"] = tab
     next_params["after"] = page.next_cursor
@@ -97,19 +110,37 @@ def inbox(request: HttpRequest, access: StaffAccess) -> HttpResponse:
             "form": form,
             "tab": tab,
             "tabs": tabs,
-            "export_query": _with(base_params, tab=tab),
+            "export_query": _with(export_params, tab=tab),  # what the page shows
+            "own_department": own_department,
+            "all_departments_query": _with(base_params, tab=tab, department=""),
             "filters_used": any(
                 request.GET.get(name) for name in form.fields if name not in {"q", "sort"}
             ),
             "page": page,
             "next_query": next_params.urlencode() if page.next_cursor else "",
             "bulk_actions": [(key, label) for key, (label, _needs) in offered.items()],
+            "bulk_for": _bulk_fields_for(offered),
             # The bulk bar assigns within the same limits as the case page.
             "bulk_departments": list(choices.departments) if offered else [],
             "bulk_assignees": list(choices.users) if offered else [],
             "first_query": _with(base_params, tab=tab) if query.after else "",
         },
     )
+
+
+# The bulk bar's fields, each shown only for the actions whose own form has it (the action
+# table's forms: `actions.ACTIONS[key].form`), so the bar and the case page agree.
+_BULK_FIELDS = ("department", "assignee", "original", "public_message", "agency", "letter_number")
+
+
+def _bulk_fields_for(offered: dict[str, tuple[Any, bool]]) -> dict[str, str]:
+    """Per bulk field, the space-separated keys of the actions that use it (`data-for`)."""
+    return {
+        name: " ".join(
+            key for key in offered if name in actions.ACTIONS[Action(key)].form.base_fields
+        )
+        for name in _BULK_FIELDS
+    }
 
 
 def _bulk_offered(access: StaffAccess) -> dict[str, tuple[Any, bool]]:

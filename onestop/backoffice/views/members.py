@@ -89,6 +89,7 @@ def members(request: HttpRequest, access: StaffAccess) -> HttpResponse:
         "backoffice/members.html",
         {"access": access, "organisation": access.organisation, "form": form, "rows": rows,
          "grants": settings_selectors.confidential_grants_for_admin(access=access),
+         "unhandled": settings_selectors.confidential_types_without_handler(access=access),
          "invitations": settings_selectors.invitations_open_for_admin(access=access)},
         status=400 if form.errors else 200,
     )  # fmt: skip

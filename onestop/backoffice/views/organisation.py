@@ -3,6 +3,9 @@ catalogue of request types; and a person's answer to an invitation to serve an o
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from typing import Any
 
 from django.contrib import messages
@@ -12,10 +15,13 @@ from django.http import (
     HttpResponse,
 )
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from onestop.backoffice import services, settings_selectors
+from onestop.backoffice.audit_sentences import audit_actor_name, audit_ref, audit_sentence
 from onestop.backoffice.permissions import StaffAccess
 from onestop.backoffice.settings_forms import (
     AuditFilterForm,
@@ -25,36 +31,96 @@ from onestop.backoffice.settings_forms import (
 )
 from onestop.backoffice.views.base import _with, staff_view
 from onestop.catalog import services as catalog_services
+from onestop.core.audit import audit_record
 from onestop.core.errors import DomainError
+from onestop.core.models import AuditAction, AuditLog
+from onestop.core.spreadsheets import safe_cell
+from onestop.core.thaidate import format_numeric_be
 from onestop.documents.http import poster_response
 from onestop.organisations import services as organisation_services
+
+
+def _audit_entries(
+    request: HttpRequest, access: StaffAccess, form: AuditFilterForm, *, limit: int
+) -> list[AuditLog]:
+    """The entries the filters ask for (all of them when the filters are invalid: the form
+    says what is wrong), newest first; 404 for anyone but the organisation's administrators."""
+    data = form.cleaned_data if form.is_valid() else {}
+    before = request.GET.get("before", "")
+    return list(
+        settings_selectors.audit_list_for_staff(
+            user=access.user, organisation=access.organisation, access=access,
+            action=data.get("action") or "", actor=data.get("actor") or "",
+            ref=data.get("ref") or "", date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            before=int(before) if before.isdigit() and len(before) < 19 else None, limit=limit,
+        )
+    )  # fmt: skip
 
 
 @require_GET
 @staff_view
 def audit_log(request: HttpRequest, access: StaffAccess) -> HttpResponse:
+    """The audit trail as sentences, filtered by person, request, action and dates."""
     if not access.can_read_audit:
         raise Http404
     form = AuditFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    before = request.GET.get("before", "")
-    entries = list(
-        settings_selectors.audit_list_for_staff(
-            user=access.user, organisation=access.organisation, access=access,
-            action=data.get("action") or "", actor=data.get("actor") or "",
-            ref=data.get("ref") or "", date_from=data.get("date_from"),
-            date_to=data.get("date_to"), before=int(before) if before.isdigit() else None,
-        )
-    )  # fmt: skip
+    entries = _audit_entries(request, access, form, limit=_AUDIT_PAGE)
     params = request.GET.copy()
     params.pop("before", None)
-    next_query = _with(params, before=str(entries[-1].pk)) if len(entries) == 100 else ""
+    next_query = _with(params, before=str(entries[-1].pk)) if len(entries) == _AUDIT_PAGE else ""
     return render(
         request,
         "backoffice/audit.html",
         {"access": access, "organisation": access.organisation, "form": form,
-         "entries": entries, "next_query": next_query},
+         "rows": [(entry, audit_sentence(entry)) for entry in entries],
+         "next_query": next_query, "export_query": params.urlencode()},
+        status=400 if form.errors else 200,
     )  # fmt: skip
+
+
+_AUDIT_PAGE = 100
+_AUDIT_EXPORT_ROWS = 10_000
+
+
+@require_GET
+@staff_view
+def audit_export(request: HttpRequest, access: StaffAccess) -> HttpResponse:
+    """The filtered audit trail as CSV (UTF-8 with BOM, for Excel) for the data-protection
+    officer: the sentence and every column, no cell that could start a formula. The export is
+    itself on the trail."""
+    if not access.can_read_audit:
+        raise Http404
+    form = AuditFilterForm(request.GET or None)
+    if form.errors:  # the page says what is wrong with the filters
+        page = reverse("backoffice:audit", kwargs={"org_slug": access.organisation.slug})
+        return redirect(f"{page}?{request.GET.urlencode()}")
+    entries = _audit_entries(request, access, form, limit=_AUDIT_EXPORT_ROWS)
+    audit_record(
+        request=request, actor=access.user, action=AuditAction.EXPORT,
+        organisation=access.organisation, object_type="audit",
+        details={"rows": len(entries), "filters": request.GET.urlencode()[:500]},
+    )  # fmt: skip
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow([safe_cell(cell) for cell in (
+        _("เวลา (ค.ศ.)"), _("เวลา (พ.ศ.)"), _("รายการ"), _("ผู้ดำเนินการ"), _("ชื่อผู้ใช้"),
+        _("การกระทำ"), _("อ้างอิง"), _("ที่อยู่ IP"), _("รายละเอียด"),
+    )])  # fmt: skip
+    for entry in entries:
+        local = timezone.localtime(entry.created_at)
+        writer.writerow([safe_cell(cell) for cell in (
+            local.strftime("%Y-%m-%d %H:%M:%S"), f"{format_numeric_be(local)} {local:%H:%M:%S}",
+            audit_sentence(entry), audit_actor_name(entry), entry.actor_username,
+            entry.get_action_display(), audit_ref(entry), entry.ip_address or "",
+            json.dumps(entry.details, ensure_ascii=False, sort_keys=True),
+        )])  # fmt: skip
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    filename = f"audit-{access.organisation.slug}-{timezone.localdate().isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @staff_view
@@ -134,7 +200,12 @@ def catalogue(request: HttpRequest, access: StaffAccess) -> HttpResponse:
     return render(
         request,
         "backoffice/catalogue.html",
-        {"access": access, "organisation": access.organisation, "rows": rows},
+        {
+            "access": access,
+            "organisation": access.organisation,
+            "rows": rows,
+            "unhandled": settings_selectors.confidential_types_without_handler(access=access),
+        },
         status=400 if bound_pk else 200,
     )
 

@@ -23,6 +23,7 @@ from onestop.cases.models import (
     CaseEvent,
     Channel,
     EventKind,
+    NoIdReason,
 )
 from onestop.cases.services.attachments import NewFile, attachment_add
 from onestop.cases.signals import event_recorded
@@ -35,7 +36,7 @@ from onestop.catalog.models import LocationRule, RequestType
 from onestop.core import crypto
 from onestop.core.audit import audit_record
 from onestop.core.errors import DomainError
-from onestop.core.identity import normalise_mobile, normalise_national_id
+from onestop.core.identity import normalise_mobile, normalise_national_id, normalise_phone
 from onestop.core.masking import mask_national_id
 from onestop.core.models import AuditAction
 from onestop.core.thaidate import buddhist_year
@@ -51,6 +52,10 @@ class Requester:
     national_id: str  # as typed: normalised and validated by case_submit
     phone: str  # as typed: normalised to E.164 by case_submit
     email: str = ""
+    # Staff only (counter and phone): the ID may be left empty with one of `NoIdReason`, and
+    # the note that says more (required for "other").
+    no_id_reason: str = ""
+    no_id_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -108,8 +113,11 @@ def case_submit(
         raise DomainError(_("ไม่พบประเภทคำร้องนี้ในหน่วยงาน"), code="foreign_type")
     if not subject.strip() or not details.strip():
         raise DomainError(_("กรุณากรอกหัวข้อเรื่องและรายละเอียด"), code="required")
-    national_id = normalise_national_id(requester.national_id)
-    phone = normalise_mobile(requester.phone)
+    national_id, no_id = _identity(requester, filed_by_staff=filed_by is not None)
+    # A caller at the counter or on the phone may only have a landline; online it is a mobile.
+    phone = (
+        normalise_mobile(requester.phone) if filed_by is None else normalise_phone(requester.phone)
+    )
     if request_type.location == LocationRule.REQUIRED and not place.is_given():
         raise DomainError(_("คำร้องประเภทนี้ต้องระบุสถานที่ดำเนินการ"), code="location_required")
     if request_type.location == LocationRule.NOT_ASKED:
@@ -133,7 +141,7 @@ def case_submit(
         "requester_last_name": requester.last_name.strip(),
         "national_id_encrypted": crypto.encrypt(national_id),
         "national_id_hash": crypto.lookup_hash(national_id),
-        "national_id_masked": mask_national_id(national_id),
+        "national_id_masked": mask_national_id(national_id) if national_id else "",
         "phone": phone,
         "email": requester.email.strip().lower(),
         **{name: getattr(place, name) for name in Place.__dataclass_fields__},
@@ -160,7 +168,7 @@ def case_submit(
             actor=filed_by,
             created_at=now,
             to_status=Status.SUBMITTED,
-            data={"channel": str(channel)},
+            data={"channel": str(channel), **no_id},
         )
         for new_file in files:
             attachment_add(case=case, new_file=new_file, uploaded_by=filed_by)
@@ -173,6 +181,19 @@ def case_submit(
             )  # fmt: skip
         event_recorded.send(sender=Case, case=case, event=event)
     return case
+
+
+def _identity(requester: Requester, *, filed_by_staff: bool) -> tuple[str, dict[str, str]]:
+    """The normalised national ID, or (staff only) "" with the reason it was not given."""
+    reason = requester.no_id_reason.strip()
+    if not filed_by_staff or requester.national_id.strip() or not reason:
+        return normalise_national_id(requester.national_id), {}
+    if reason not in NoIdReason.values:
+        raise DomainError(_("กรุณาเลือกเหตุผลที่ไม่มีเลขบัตรประชาชน"), code="no_id_reason")
+    note = requester.no_id_note.strip()[:500]
+    if reason == NoIdReason.OTHER and not note:
+        raise DomainError(_("กรุณาระบุเหตุผลที่ไม่มีเลขบัตรประชาชน"), code="no_id_note")
+    return "", {"no_id_reason": reason, "no_id_note": note}
 
 
 def _already_submitted(organisation: Organisation, submission_key: str | None) -> Case | None:
