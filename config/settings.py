@@ -270,6 +270,12 @@ ONESTOP_TRACKING_IP_LIMIT = env_int("ONESTOP_TRACKING_IP_LIMIT", 30)
 ONESTOP_TRACKING_WINDOW_MINUTES = env_int("ONESTOP_TRACKING_WINDOW_MINUTES", 15)
 ONESTOP_TRACKING_SESSION_MINUTES = env_int("ONESTOP_TRACKING_SESSION_MINUTES", 30)
 
+# The API (onestop.api): calls allowed per API key and per client address in a window, then
+# refused with 429 and Retry-After until the window is over.
+ONESTOP_API_KEY_LIMIT = env_int("ONESTOP_API_KEY_LIMIT", 120)
+ONESTOP_API_IP_LIMIT = env_int("ONESTOP_API_IP_LIMIT", 300)
+ONESTOP_API_WINDOW_SECONDS = env_int("ONESTOP_API_WINDOW_SECONDS", 60)
+
 # The citizen wizard's map (onestop.eservice): tile URL template, empty for no map (the place
 # step then works with the address fields only). OpenStreetMap's tiles need the attribution.
 ONESTOP_MAP_TILES_URL = env_str(

@@ -509,7 +509,11 @@ def test_nothing_else_is_open_to_other_sites(client: Client, org_a: Organisation
 
 
 def test_writing_is_refused_in_the_error_format(client: Client, org_a: Organisation) -> None:
-    response = client.post(f"{API}/requests.json", {"service_code": "street-light"})
+    response = client.post(f"{API}/services.json", {"service_code": "street-light"})
+    assert response.status_code == 405
+    assert json.loads(response.content)[0]["code"] == 405
+    assert response["Allow"] == "GET, HEAD, OPTIONS"
+    response = client.delete(f"{API}/requests.json")  # POST files a request (with a key)
     assert response.status_code == 405
     assert json.loads(response.content)[0]["code"] == 405
     assert response["Allow"] == "GET, HEAD, OPTIONS"

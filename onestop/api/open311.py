@@ -34,10 +34,11 @@ Record = dict[str, Any]
 class Open311Error(Exception):
     """An error to answer in the spec's error format: HTTP status and a message for people."""
 
-    def __init__(self, status: int, description: str) -> None:
+    def __init__(self, status: int, description: str, *, retry_after: int | None = None) -> None:
         super().__init__(description)
         self.status = status
         self.description = description
+        self.retry_after = retry_after
 
 
 def w3_datetime(value: dt.datetime) -> str:

@@ -19,7 +19,12 @@ urlpatterns = [
         views.service_definition,
         name="service_definition",
     ),
-    re_path(rf"^{_SLUG}/open311/v2/requests{_FORMAT}$", views.requests, name="requests"),
+    re_path(rf"^{_SLUG}/open311/v2/requests{_FORMAT}$", views.requests_endpoint, name="requests"),
+    re_path(
+        rf"^{_SLUG}/open311/v2/tokens/(?P<token>[-a-zA-Z0-9_]+){_FORMAT}$",
+        views.token,
+        name="token",
+    ),
     re_path(
         rf"^{_SLUG}/open311/v2/requests/(?P<number>[^/]+?){_FORMAT}$",
         views.request_detail,
