@@ -7,6 +7,7 @@ what a plain HTTP client files shows up in the back office and in citizen tracki
 from __future__ import annotations
 
 import json
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -22,6 +23,7 @@ from onestop.cases.models import Case, Channel
 from onestop.core.errors import DomainError
 from onestop.core.models import AuditLog
 from onestop.organisations.models import Organisation, Role
+from tests.backoffice_helpers import sign_in
 from tests.conftest import Staff
 
 API = "/wangchao/open311/v2"
@@ -319,3 +321,58 @@ def test_a_plain_http_client_files_a_request_seen_in_the_inbox_and_in_tracking(
             )
         )
     assert refused.value.code == 401
+
+
+# --- Back office: the administrators' page -----------------------------------------------------
+
+KEYS_URL = "/staff/wangchao/api-keys/"  # onestop.api.staff_keys
+
+
+def test_an_administrator_issues_a_key_shown_once_then_revokes_it(
+    client: Client, org_a: Organisation, staff_a: Staff
+) -> None:
+    sign_in(client, staff_a.admin)
+    page = client.post(KEYS_URL, {"name": "ระบบ LINE", "role": "counter", "read_only": ""})
+    assert page.status_code == 200
+    shown = re.search(r"os_[0-9a-f]{8}_[A-Za-z0-9_-]{43}", page.content.decode())
+    assert shown is not None
+    assert "no-store" in page["Cache-Control"] or "max-age=0" in page["Cache-Control"]
+    again = client.get(KEYS_URL).content.decode()
+    assert "ระบบ LINE" in again and shown.group(0) not in again  # shown once only
+    assert "ยังไม่เคยใช้" in again
+    assert post(Client(), shown.group(0), filing()).status_code == 201
+    used = client.get(KEYS_URL).content.decode()
+    assert "ใช้ล่าสุดเมื่อ" in used and "127.0.0.1" in used
+    key = ApiKey.objects.get(organisation=org_a, name="ระบบ LINE")
+    response = client.post(f"{KEYS_URL}{key.pk}/revoke/")
+    assert response.status_code == 302
+    assert ApiKey.objects.get(pk=key.pk).revoked_at is not None
+    assert post(Client(), shown.group(0), filing()).status_code == 401
+    assert AuditLog.objects.filter(object_ref=key.prefix).count() == 2
+
+
+def test_the_key_form_says_what_is_wrong(client: Client, staff_a: Staff) -> None:
+    sign_in(client, staff_a.admin)
+    for data, message in (
+        ({"name": "", "role": "counter"}, "กรุณาตั้งชื่อกุญแจ"),
+        ({"name": "ก" * 81, "role": "counter"}, "80"),
+        ({"name": "x", "role": "officer"}, "ต้องระบุกอง/สำนัก"),
+        ({"name": "x", "role": "superuser"}, "superuser"),
+    ):
+        page = client.post(KEYS_URL, data)
+        assert page.status_code == 400, data
+        assert message in page.content.decode(), data
+    assert not ApiKey.objects.exists()
+
+
+def test_only_administrators_of_this_organisation_manage_keys(
+    client: Client, org_b: Organisation, staff_a: Staff, staff_b: Staff
+) -> None:
+    for user in (staff_a.counter, staff_a.head, staff_a.executive):
+        sign_in(client, user)
+        assert client.get(KEYS_URL).status_code == 404
+    other = issue(org_b, staff_b)
+    sign_in(client, staff_a.admin)
+    assert client.post(f"{KEYS_URL}{other.key.pk}/revoke/").status_code == 404
+    assert ApiKey.objects.get(pk=other.key.pk).revoked_at is None
+    assert client.get("/staff/other/api-keys/").status_code == 404

@@ -3,7 +3,7 @@
 
 from django.urls import path, re_path
 
-from onestop.api import views
+from onestop.api import staff_keys, views
 from onestop.api.formats import XML
 
 app_name = "api"
@@ -12,6 +12,12 @@ _FORMAT = r"\.(?P<fmt>json|xml)"
 _SLUG = r"(?P<slug>[-a-zA-Z0-9_]+)"
 
 urlpatterns = [
+    path("staff/<slug:org_slug>/api-keys/", staff_keys.api_keys, name="keys"),
+    path(
+        "staff/<slug:org_slug>/api-keys/<int:pk>/revoke/",
+        staff_keys.api_key_revoke,
+        name="key-revoke",
+    ),
     re_path(rf"^{_SLUG}/open311/discovery{_FORMAT}$", views.discovery, name="discovery"),
     re_path(rf"^{_SLUG}/open311/v2/services{_FORMAT}$", views.services, name="services"),
     re_path(
