@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "onestop.tracking",
     "onestop.eservice",
     "onestop.api",
+    "ninja",  # its Swagger UI assets (static), served offline for the staff API docs
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from onestop.api.staff import api as staff_api
 from onestop.core import errorpages
 
 admin.site.site_header = "OneStop: ผู้ดูแลแพลตฟอร์ม"
@@ -15,6 +16,7 @@ urlpatterns = [
     path("", include("onestop.tracking.urls")),
     path("", include("onestop.reports.urls")),
     path("", include("onestop.eservice.urls")),
+    path("api/v1/", staff_api.urls),
     # Before the portal, whose /<slug>/… would otherwise take /<slug>/open311/….
     path("", include("onestop.api.urls")),
     path("", include("onestop.portal.urls")),

@@ -40,6 +40,8 @@ EVIDENCE = {
     "aiosmtpd": "aiosmtpd",
     "zxing-cpp": "import zxingcpp",
     "hypothesis": "from hypothesis import",  # property tests (tests/test_reports_property.py)
+    "django-ninja": "from ninja import",  # the staff API and its OpenAPI 3.1 (onestop/api)
+    "schemathesis": "import schemathesis",  # the OpenAPI contract checked (tests/test_api_schema)
 }
 
 
