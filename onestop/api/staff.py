@@ -11,7 +11,7 @@ OpenAPI 3.1 description is generated (/api/v1/openapi.json, docs at /api/v1/docs
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
@@ -38,7 +38,7 @@ PAGE_SIZE_MAX = 100
 # duplicates need a file or a second request and stay on the case page for now).
 ApiAction = Literal["receive", "start", "assign", "note", "ask", "complete", "reject", "forward",
                     "reopen"]  # fmt: skip
-API_ACTIONS = frozenset(ApiAction.__args__)
+API_ACTIONS = frozenset(get_args(ApiAction))
 _STATUS = {"stale": 409, "illegal_transition": 409, "forbidden": 403, "forbidden_department": 403}
 
 
