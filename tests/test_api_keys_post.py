@@ -6,6 +6,7 @@ what a plain HTTP client files shows up in the back office and in citizen tracki
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import urllib.error
@@ -15,6 +16,7 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
 
 from onestop.api.keys import IssuedKey, api_key_create, api_key_revoke
@@ -57,7 +59,7 @@ def filing(**extra: str) -> dict[str, str]:
 
 def post(client: Client, key: str | None, data: dict[str, str], fmt: str = "json",
          **extra: Any) -> Any:  # fmt: skip
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"} if key else {}
+    headers: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {key}"} if key else {}
     return client.post(f"{API}/requests.{fmt}", data, **headers, **extra)
 
 
@@ -376,3 +378,30 @@ def test_only_administrators_of_this_organisation_manage_keys(
     assert client.post(f"{KEYS_URL}{other.key.pk}/revoke/").status_code == 404
     assert ApiKey.objects.get(pk=other.key.pk).revoked_at is None
     assert client.get("/staff/other/api-keys/").status_code == 404
+
+
+# --- make demo ---------------------------------------------------------------------------------
+
+
+def test_make_demo_prints_the_same_working_key_every_run_and_the_docs(
+    client: Client, org_a: Organisation
+) -> None:
+    outputs = []
+    with override_settings(DEBUG=True):
+        for _run in range(2):
+            out = io.StringIO()
+            call_command("api_demo_key", stdout=out)
+            outputs.append(out.getvalue())
+    assert outputs[0] == outputs[1]
+    line = re.search(r"^API key: (os_\S+)$", outputs[0], re.MULTILINE)
+    assert line is not None
+    assert "/api/v1/docs" in outputs[0]
+    assert ApiKey.objects.filter(organisation=org_a).count() == 1
+    assert post(client, line.group(1), filing()).status_code == 201
+    assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_the_demo_key_is_never_made_without_debug(org_a: Organisation) -> None:
+    with override_settings(DEBUG=False), pytest.raises(CommandError, match="DEBUG"):
+        call_command("api_demo_key", stdout=io.StringIO())
+    assert not ApiKey.objects.exists()

@@ -7,9 +7,11 @@ confidential types, department scope."""
 from __future__ import annotations
 
 import json
+import re
 import urllib.parse
 from typing import Any
 
+from django.contrib.staticfiles import finders
 from django.test import Client
 
 from onestop.api.keys import IssuedKey, api_key_create, api_key_revoke
@@ -32,7 +34,7 @@ def issue(organisation: Organisation, staff: Staff, **extra: Any) -> IssuedKey:
 def call(client: Client, key: IssuedKey | str | None, url: str, body: Any = None,
          status: int = 200, **extra: Any) -> Any:  # fmt: skip
     text = key.plaintext if isinstance(key, IssuedKey) else key
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {text}"} if text else {}
+    headers: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {text}"} if text else {}
     if body is None:
         response = client.get(url, **headers, **extra)
     else:
@@ -182,3 +184,22 @@ def test_other_organisations_revoked_and_missing_keys_are_refused(
     assert "API key" in message["detail"]
     call(client, "os_0000_nonsense", f"{BASE}/requests", status=401)
     assert call(client, foreign, "/api/v1/nowhere/requests", status=404)["code"] == "not_found"
+
+
+def test_the_docs_page_works_offline_under_the_content_security_policy(client: Client) -> None:
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    policy = response["Content-Security-Policy"]
+    script_src = policy.split("script-src")[1].split(";")[0]
+    assert "'self'" in script_src and "unsafe" not in script_src
+    page = response.content.decode()
+    scripts = re.findall(r"<script([^>]*)>", page)
+    assert scripts
+    for attributes in scripts:  # files of this site, or data that is never run
+        assert 'src="/static/' in attributes or 'type="application/json"' in attributes
+    for asset in re.findall(r'(?:src|href)="/static/([^"]+)"', page):
+        assert finders.find(asset) is not None, asset  # shipped with django-ninja: no CDN
+    assert "http://" not in page and "https://" not in page
+    schema = client.get("/api/v1/openapi.json").json()
+    assert schema["openapi"].startswith("3.1")
+    assert "/api/v1/{org}/requests/{number}/actions/{action}" in schema["paths"]

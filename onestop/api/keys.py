@@ -35,7 +35,7 @@ KEY_PATTERN = re.compile(r"^os_(?P<prefix>[0-9a-f]{8})_(?P<secret>[A-Za-z0-9_-]{
 _DEPARTMENT_ROLES = frozenset({Role.OFFICER, Role.HEAD})
 
 
-def _digest(secret: str) -> str:
+def secret_digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
@@ -79,7 +79,7 @@ def api_key_create(
         user.set_unusable_password()
         user.save()
         key = ApiKey.objects.create(
-            organisation=organisation, name=name, prefix=prefix, secret_hash=_digest(secret),
+            organisation=organisation, name=name, prefix=prefix, secret_hash=secret_digest(secret),
             role=role, department=department, read_only=read_only, user=user,
             created_by=actor,
         )  # fmt: skip
@@ -186,7 +186,7 @@ def api_key_authenticate(
         if match
         else None
     )
-    digest = _digest(match["secret"]) if match else ""
+    digest = secret_digest(match["secret"]) if match else ""
     valid = key is not None and hmac.compare_digest(key.secret_hash, digest)
     if (
         key is None
