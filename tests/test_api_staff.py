@@ -203,3 +203,16 @@ def test_the_docs_page_works_offline_under_the_content_security_policy(client: C
     schema = client.get("/api/v1/openapi.json").json()
     assert schema["openapi"].startswith("3.1")
     assert "/api/v1/{org}/requests/{number}/actions/{action}" in schema["paths"]
+
+
+def test_a_body_that_is_not_json_is_a_400_in_the_same_shape(
+    client: Client, org_a: Organisation, staff_a: Staff
+) -> None:
+    key = issue(org_a, staff_a)
+    case = make_case(org_a)
+    response = client.post(
+        f"{BASE}/requests/{case.number}/actions/receive", b"\x00{not json",
+        content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key.plaintext}",
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert response.json()["code"] == "unreadable" and "JSON" in response.json()["detail"]

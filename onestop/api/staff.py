@@ -17,7 +17,7 @@ from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Schema
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from onestop.api import keys
@@ -114,6 +114,15 @@ def _invalid(request: HttpRequest, failure: ValidationError) -> HttpResponse:
         where = ".".join(str(p) for p in item.get("loc", ())[1:]) or "body"
         errors.setdefault(where, []).append(str(item.get("msg", "")))
     return _failure(request, ApiFailure(422, _("ข้อมูลไม่ถูกต้อง"), "invalid", errors=errors))
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, failure: HttpError) -> HttpResponse:
+    """django-ninja's own refusals (a body that is not JSON) in the same shape as ours."""
+    if failure.status_code == 400:
+        message = _("อ่านข้อมูลที่ส่งมาไม่ได้ กรุณาส่งเป็น JSON (Content-Type: application/json)")
+        return _failure(request, ApiFailure(400, message, "unreadable"))
+    return _failure(request, ApiFailure(failure.status_code, str(failure), "refused"))
 
 
 def _organisation(slug: str) -> Organisation:
