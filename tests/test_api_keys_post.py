@@ -25,6 +25,7 @@ from onestop.cases.models import Case, Channel
 from onestop.core.errors import DomainError
 from onestop.core.models import AuditLog
 from onestop.organisations.models import Organisation, Role
+from tests import wizard
 from tests.backoffice_helpers import sign_in
 from tests.conftest import Staff
 
@@ -405,3 +406,15 @@ def test_the_demo_key_is_never_made_without_debug(org_a: Organisation) -> None:
     with override_settings(DEBUG=False), pytest.raises(CommandError, match="DEBUG"):
         call_command("api_demo_key", stdout=io.StringIO())
     assert not ApiKey.objects.exists()
+
+
+def test_a_request_filed_in_the_wizard_shows_in_the_open311_listing(
+    client: Client, org_a: Organisation
+) -> None:
+    wizard.to_review(client, org_a)
+    assert wizard.confirm(client, org_a).status_code == 302
+    case = Case.objects.get(organisation=org_a, channel=Channel.WEB)
+    [row] = json.loads(client.get(f"{API}/requests.json?service_code=street-light").content)
+    assert row["service_request_id"] == case.display_number and row["status"] == "open"
+    [one] = json.loads(client.get(f"{API}/requests/{case.display_number}.json").content)
+    assert one["service_name"] == "ไฟฟ้าสาธารณะ" and one["description"] is None
