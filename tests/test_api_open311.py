@@ -120,6 +120,7 @@ def test_discovery_names_the_v2_endpoint_and_both_formats(
 ) -> None:
     data = get_json(client, "/wangchao/open311/discovery.json")
     assert set(data) == {"changeset", "contact", "key_service", "endpoints"}
+    assert "กุญแจ API" in data["key_service"]  # filing needs a key; reading does not
     assert "เทศบาลตำบลวังเจ้า" in data["contact"]
     [endpoint] = data["endpoints"]
     assert endpoint["specification"] == "http://wiki.open311.org/GeoReport_v2"

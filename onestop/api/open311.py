@@ -249,7 +249,10 @@ def discovery_record(organisation: Organisation, *, changeset: dt.datetime) -> R
     return {
         "changeset": stamp,
         "contact": f"{organisation.name} {contacts}".strip(),
-        "key_service": _("ยังไม่เปิดให้ขอกุญแจ API: บริการนี้เปิดให้อ่านข้อมูลได้อย่างเดียว"),
+        "key_service": _(
+            "อ่านข้อมูลได้โดยไม่ต้องใช้กุญแจ การยื่นคำร้อง (POST requests) ต้องใช้กุญแจ API "
+            "ที่ผู้ดูแลระบบขององค์กรออกให้ ติดต่อขอได้ตามช่องทางข้างต้น"
+        ),
         "endpoints": [
             {
                 "specification": SPECIFICATION,
