@@ -6,6 +6,7 @@ what a plain HTTP client files shows up in the back office and in citizen tracki
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
@@ -18,9 +19,10 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from onestop.api.keys import IssuedKey, api_key_create, api_key_revoke
-from onestop.api.models import ApiKey
+from onestop.api.models import ApiKey, ApiThrottle
 from onestop.cases.models import Case, Channel
 from onestop.core.errors import DomainError
 from onestop.core.models import AuditLog
@@ -418,3 +420,21 @@ def test_a_request_filed_in_the_wizard_shows_in_the_open311_listing(
     assert row["service_request_id"] == case.display_number and row["status"] == "open"
     [one] = json.loads(client.get(f"{API}/requests/{case.display_number}.json").content)
     assert one["service_name"] == "ไฟฟ้าสาธารณะ" and one["description"] is None
+
+
+@override_settings(ONESTOP_API_KEY_LIMIT=1)
+def test_finished_counters_are_pruned_and_the_key_works_again(
+    client: Client, org_a: Organisation, staff_a: Staff
+) -> None:
+    issued = issue(org_a, staff_a)
+    assert post(client, issued.plaintext, filing(service_code="x")).status_code == 400
+    assert post(client, issued.plaintext, filing()).status_code == 429
+    out = io.StringIO()
+    call_command("api_throttle_prune", stdout=out)
+    assert out.getvalue().startswith("0 ")  # still locked: nothing to prune yet
+    later = timezone.now() + dt.timedelta(minutes=5)
+    ApiThrottle.objects.update(window_started_at=later - dt.timedelta(minutes=10),
+                               locked_until=later - dt.timedelta(minutes=9))  # fmt: skip
+    call_command("api_throttle_prune", stdout=out)
+    assert not ApiThrottle.objects.exists()
+    assert post(client, issued.plaintext, filing()).status_code == 201  # a fresh window
