@@ -216,3 +216,18 @@ def test_a_body_that_is_not_json_is_a_400_in_the_same_shape(
     )  # fmt: skip
     assert response.status_code == 400
     assert response.json()["code"] == "unreadable" and "JSON" in response.json()["detail"]
+
+
+def test_a_key_past_its_limit_gets_429_with_retry_after(
+    client: Client, org_a: Organisation, staff_a: Staff, settings: Any
+) -> None:
+    settings.ONESTOP_API_KEY_LIMIT = 2
+    key = issue(org_a, staff_a, read_only=True)
+    call(client, key, f"{BASE}/requests")
+    call(client, key, f"{BASE}/requests")
+    refused = client.get(f"{BASE}/requests", HTTP_AUTHORIZATION=f"Bearer {key.plaintext}",
+                         HTTP_ACCEPT_LANGUAGE="en")  # fmt: skip
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert refused.json()["code"] == "rate_limited"
+    assert refused.json()["detail"].startswith("Too many calls")

@@ -78,7 +78,10 @@ def requests_endpoint(request: HttpRequest, slug: str, fmt: str) -> HttpResponse
     """GET: the public list (CORS); POST: file a request with an API key."""
     if request.method == "POST":
         return requests_post(request, slug=slug, fmt=fmt)
-    return requests(request, slug=slug, fmt=fmt)
+    response = requests(request, slug=slug, fmt=fmt)
+    if response.status_code == 405:
+        response["Allow"] = "GET, HEAD, OPTIONS, POST"
+    return response
 
 
 @keyed_endpoint
