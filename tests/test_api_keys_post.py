@@ -438,3 +438,11 @@ def test_finished_counters_are_pruned_and_the_key_works_again(
     call_command("api_throttle_prune", stdout=out)
     assert not ApiThrottle.objects.exists()
     assert post(client, issued.plaintext, filing()).status_code == 201  # a fresh window
+
+
+def test_a_key_in_the_query_string_is_not_accepted(
+    client: Client, org_a: Organisation, staff_a: Staff
+) -> None:
+    issued = issue(org_a, staff_a)
+    response = client.post(f"{API}/requests.json?api_key={issued.plaintext}", filing())
+    assert response.status_code == 401  # URLs end up in logs; the spec puts it in the body

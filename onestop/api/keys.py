@@ -133,14 +133,14 @@ class KeyRefused(Exception):
 
 def presented_key(request: HttpRequest) -> str | None:
     """The key the call carries: `Authorization: Bearer <key>`, else the `api_key` parameter
-    (Open311's way, in the form body or the query string)."""
+    of a POST body (Open311's way). Never from the query string: URLs end up in logs."""
     header = str(request.META.get("HTTP_AUTHORIZATION", ""))
     scheme, _space, value = header.partition(" ")
     if scheme.lower() == "bearer" and value.strip():
         return value.strip()
     if request.method == "POST" and request.POST.get("api_key"):
         return str(request.POST["api_key"]).strip()
-    return str(request.GET.get("api_key", "")).strip() or None
+    return None
 
 
 def _window() -> dt.timedelta:
