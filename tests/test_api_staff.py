@@ -12,7 +12,9 @@ import urllib.parse
 from typing import Any
 
 from django.contrib.staticfiles import finders
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from onestop.api.keys import IssuedKey, api_key_create, api_key_revoke
 from onestop.cases.models import Case
@@ -231,3 +233,24 @@ def test_a_key_past_its_limit_gets_429_with_retry_after(
     assert 1 <= int(refused["Retry-After"]) <= 60
     assert refused.json()["code"] == "rate_limited"
     assert refused.json()["detail"].startswith("Too many calls")
+
+
+def test_the_inbox_costs_the_same_for_3_or_30_requests(
+    client: Client, org_a: Organisation, staff_a: Staff, settings: Any
+) -> None:
+    settings.ONESTOP_API_KEY_LIMIT = 1000
+    key = issue(org_a, staff_a, read_only=True)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            call(client, key, f"{BASE}/requests")
+        return len(captured)
+
+    for _ in range(3):
+        make_case(org_a)
+    queries()  # the first call also creates the key's and the address's rate-limit rows
+    few = queries()
+    for _ in range(27):
+        make_case(org_a)
+    assert queries() == few
+    assert few <= 16, few  # key, limits, last use, the inbox's own, the audit entry
