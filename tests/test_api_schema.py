@@ -35,6 +35,9 @@ from tests.factories import make_case
 APP = get_wsgi_application()
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema())
 schema.app = APP  # what from_wsgi sets; the description is read here, not over HTTP
+# A NUL character anywhere is refused by the site's ingress guard (core.ingress, tested in
+# test_ingress.py) with its HTML 400 before any API view answers: a known gap, not generated.
+schema.config.generation.update(allow_x00=False)
 
 
 @pytest.fixture
@@ -91,7 +94,7 @@ open311 = schemathesis.openapi.from_dict(open311_description.get_openapi_schema(
 open311.app = APP
 # Valid inputs only: an invalid slug or code is not an Open311 URL at all (the site's HTML 404);
 # the views' own refusals are reached through valid-looking values (unknown codes, bad dates).
-open311.config.generation.update(modes=[schemathesis.GenerationMode.POSITIVE])
+open311.config.generation.update(modes=[schemathesis.GenerationMode.POSITIVE], allow_x00=False)
 
 
 @open311.parametrize()
