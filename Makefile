@@ -34,6 +34,7 @@ demo: install
 	$(MANAGE) createcachetable --verbosity 0
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) load_demo
+	$(MANAGE) api_demo_key
 	HOST=$(HOST) PORT=$(PORT) scripts/serve
 
 serve: install

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "onestop.tracking",
     "onestop.eservice",
     "onestop.api",
+    "ninja",  # its Swagger UI assets (static), served offline for the staff API docs
 ]
 
 MIDDLEWARE = [
@@ -314,6 +315,12 @@ ONESTOP_TRACKING_NUMBER_LIMIT = env_int("ONESTOP_TRACKING_NUMBER_LIMIT", 5)
 ONESTOP_TRACKING_IP_LIMIT = env_int("ONESTOP_TRACKING_IP_LIMIT", 30)
 ONESTOP_TRACKING_WINDOW_MINUTES = env_int("ONESTOP_TRACKING_WINDOW_MINUTES", 15)
 ONESTOP_TRACKING_SESSION_MINUTES = env_int("ONESTOP_TRACKING_SESSION_MINUTES", 30)
+
+# The API (onestop.api): calls allowed per API key and per client address in a window, then
+# refused with 429 and Retry-After until the window is over.
+ONESTOP_API_KEY_LIMIT = env_int("ONESTOP_API_KEY_LIMIT", 120)
+ONESTOP_API_IP_LIMIT = env_int("ONESTOP_API_IP_LIMIT", 300)
+ONESTOP_API_WINDOW_SECONDS = env_int("ONESTOP_API_WINDOW_SECONDS", 60)
 
 # The maps (the citizen wizard's place step and the staff case page): tile URL template, empty
 # for no map (the place step then works with the address fields only, the case page links to

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from onestop.api import open311_schema
+from onestop.api.staff import api as staff_api
 from onestop.core import errorpages
 
 admin.site.site_header = "OneStop: ผู้ดูแลแพลตฟอร์ม"
@@ -16,6 +18,8 @@ urlpatterns = [
     path("", include("onestop.tracking.urls")),
     path("", include("onestop.reports.urls")),
     path("", include("onestop.eservice.urls")),
+    path("api/v1/", staff_api.urls),
+    path("api/open311/openapi.json", open311_schema.openapi, name="open311-openapi"),
     # Before the portal, whose /<slug>/… would otherwise take /<slug>/open311/….
     path("", include("onestop.api.urls")),
     path("", include("onestop.portal.urls")),

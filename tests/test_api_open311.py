@@ -120,6 +120,7 @@ def test_discovery_names_the_v2_endpoint_and_both_formats(
 ) -> None:
     data = get_json(client, "/wangchao/open311/discovery.json")
     assert set(data) == {"changeset", "contact", "key_service", "endpoints"}
+    assert "กุญแจ API" in data["key_service"]  # filing needs a key; reading does not
     assert "เทศบาลตำบลวังเจ้า" in data["contact"]
     [endpoint] = data["endpoints"]
     assert endpoint["specification"] == "http://wiki.open311.org/GeoReport_v2"
@@ -509,10 +510,14 @@ def test_nothing_else_is_open_to_other_sites(client: Client, org_a: Organisation
 
 
 def test_writing_is_refused_in_the_error_format(client: Client, org_a: Organisation) -> None:
-    response = client.post(f"{API}/requests.json", {"service_code": "street-light"})
+    response = client.post(f"{API}/services.json", {"service_code": "street-light"})
     assert response.status_code == 405
     assert json.loads(response.content)[0]["code"] == 405
     assert response["Allow"] == "GET, HEAD, OPTIONS"
+    response = client.delete(f"{API}/requests.json")  # POST files a request (with a key)
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD, OPTIONS, POST"
+    assert json.loads(response.content)[0]["code"] == 405
 
 
 # --- Query budget -------------------------------------------------------------------------------

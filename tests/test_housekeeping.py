@@ -43,6 +43,8 @@ EVIDENCE = {
     "hypothesis": "from hypothesis import",  # property tests (tests/test_reports_property.py)
     "django-storages": "storages.backends.s3.S3Storage",  # ONESTOP_S3_BUCKET (config/settings.py)
     "moto": "from moto.server import ThreadedMotoServer",  # tests/test_two_servers.py
+    "django-ninja": "from ninja import",  # the staff API and its OpenAPI 3.1 (onestop/api)
+    "schemathesis": "import schemathesis",  # the OpenAPI contract checked (tests/test_api_schema)
 }
 
 

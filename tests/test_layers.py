@@ -1,6 +1,8 @@
 """The apps depend downwards only (docs: house style): core ← organisations ← catalog ← cases ←
-documents ← {notifications, reports} ← {portal, tracking, eservice, accounts ← backoffice}.
-Notifications sits above documents: the filing confirmation attaches the request document."""
+documents ← {notifications, reports} ← {portal, tracking, eservice, accounts ← backoffice} ← api.
+Notifications sits above documents: the filing confirmation attaches the request document.
+The API sits on top: it is the wizard's and the back office's own forms, selectors, permissions
+and action table over HTTP (one rule, not a copy), and nothing imports it."""
 
 from __future__ import annotations
 
@@ -14,8 +16,9 @@ LAYERS = [
     {"cases"},
     {"documents"},
     {"notifications", "reports"},
-    {"portal", "tracking", "eservice", "accounts", "api"},
+    {"portal", "tracking", "eservice", "accounts"},
     {"backoffice"},
+    {"api"},
 ]
 LEVEL = {app: level for level, apps in enumerate(LAYERS) for app in apps}
 ALLOWED_SIDEWAYS = {("backoffice", "accounts")}

@@ -70,9 +70,13 @@ def render(root: str, value: Any, fmt: str, *, status: int = 200) -> HttpRespons
     return HttpResponse(content, status=status, content_type=CONTENT_TYPES[fmt])
 
 
-def error(fmt: str, status: int, description: str) -> HttpResponse:
-    """The spec's error format: [{"code": 404, "description": "…"}] or <errors><error>…"""
-    return render("errors", [{"code": status, "description": description}], fmt, status=status)
+def error(fmt: str, status: int, description: str | list[str]) -> HttpResponse:
+    """The spec's error format: [{"code": 404, "description": "…"}] or <errors><error>…
+    (one entry per message when there are several)."""
+    descriptions = [description] if isinstance(description, str) else description
+    return render(
+        "errors", [{"code": status, "description": d} for d in descriptions], fmt, status=status
+    )
 
 
 def _language(request: HttpRequest) -> str:
@@ -110,6 +114,22 @@ def public_endpoint(view: View) -> View:
                 response = view(request, *args, fmt=fmt, **kwargs)
         for header, value in CORS.items():
             response[header] = value
+        response["Content-Language"] = language
+        patch_vary_headers(response, ["Accept-Language"])
+        return response
+
+    return wrapped
+
+
+def keyed_endpoint(view: View) -> View:
+    """An endpoint that needs an API key (Open311's POST): the reader's language as for the
+    public ones, no CORS (a key belongs in a server, not in a web page)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, fmt: str = XML, **kwargs: Any) -> HttpResponse:
+        language = _language(request)
+        with translation.override(language):
+            response = view(request, *args, fmt=fmt, **kwargs)
         response["Content-Language"] = language
         patch_vary_headers(response, ["Accept-Language"])
         return response

@@ -35,10 +35,11 @@ Record = dict[str, Any]
 class Open311Error(Exception):
     """An error to answer in the spec's error format: HTTP status and a message for people."""
 
-    def __init__(self, status: int, description: str) -> None:
+    def __init__(self, status: int, description: str, *, retry_after: int | None = None) -> None:
         super().__init__(description)
         self.status = status
         self.description = description
+        self.retry_after = retry_after
 
 
 def w3_datetime(value: dt.datetime) -> str:
@@ -243,7 +244,10 @@ def discovery_record(organisation: Organisation, *, changeset: dt.datetime) -> R
     return {
         "changeset": stamp,
         "contact": f"{organisation.name} {contacts}".strip(),
-        "key_service": _("ยังไม่เปิดให้ขอกุญแจ API: บริการนี้เปิดให้อ่านข้อมูลได้อย่างเดียว"),
+        "key_service": _(
+            "อ่านข้อมูลได้โดยไม่ต้องใช้กุญแจ การยื่นคำร้อง (POST requests) ต้องใช้กุญแจ API "
+            "ที่ผู้ดูแลระบบขององค์กรออกให้ ติดต่อขอได้ตามช่องทางข้างต้น"
+        ),
         "endpoints": [
             {
                 "specification": SPECIFICATION,

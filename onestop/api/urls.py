@@ -3,7 +3,7 @@
 
 from django.urls import path, re_path
 
-from onestop.api import views
+from onestop.api import staff_keys, views
 from onestop.api.formats import XML
 
 app_name = "api"
@@ -12,6 +12,12 @@ _FORMAT = r"\.(?P<fmt>json|xml)"
 _SLUG = r"(?P<slug>[-a-zA-Z0-9_]+)"
 
 urlpatterns = [
+    path("staff/<slug:org_slug>/api-keys/", staff_keys.api_keys, name="keys"),
+    path(
+        "staff/<slug:org_slug>/api-keys/<int:pk>/revoke/",
+        staff_keys.api_key_revoke,
+        name="key-revoke",
+    ),
     re_path(rf"^{_SLUG}/open311/discovery{_FORMAT}$", views.discovery, name="discovery"),
     re_path(rf"^{_SLUG}/open311/v2/services{_FORMAT}$", views.services, name="services"),
     re_path(
@@ -19,7 +25,12 @@ urlpatterns = [
         views.service_definition,
         name="service_definition",
     ),
-    re_path(rf"^{_SLUG}/open311/v2/requests{_FORMAT}$", views.requests, name="requests"),
+    re_path(rf"^{_SLUG}/open311/v2/requests{_FORMAT}$", views.requests_endpoint, name="requests"),
+    re_path(
+        rf"^{_SLUG}/open311/v2/tokens/(?P<token>[-a-zA-Z0-9_]+){_FORMAT}$",
+        views.token,
+        name="token",
+    ),
     re_path(
         rf"^{_SLUG}/open311/v2/requests/(?P<number>[^/]+?){_FORMAT}$",
         views.request_detail,

@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from onestop.api import open311, selectors
-from onestop.api.formats import error, public_endpoint, render
+from onestop.api import filing, keys, open311, selectors
+from onestop.api.formats import error, keyed_endpoint, public_endpoint, render
+from onestop.api.models import ApiKey
 from onestop.organisations.models import Organisation
 from onestop.organisations.selectors import organisation_get_public
 
@@ -28,7 +29,10 @@ def _answer(fmt: str, produce: Callable[[], HttpResponse]) -> HttpResponse:
     try:
         return produce()
     except open311.Open311Error as failure:
-        return error(fmt, failure.status, failure.description)
+        response = error(fmt, failure.status, failure.description)
+        if failure.retry_after is not None:
+            response["Retry-After"] = str(failure.retry_after)
+        return response
 
 
 @csrf_exempt  # nothing here writes; a POST gets the API's own 405, not a CSRF page
@@ -69,7 +73,70 @@ def service_definition(request: HttpRequest, slug: str, code: str, fmt: str) -> 
     return _answer(fmt, produce)
 
 
+@csrf_exempt  # another system's call with an API key: no session, no CSRF token
+def requests_endpoint(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """GET: the public list (CORS); POST: file a request with an API key."""
+    if request.method == "POST":
+        return requests_post(request, slug=slug, fmt=fmt)
+    response = requests(request, slug=slug, fmt=fmt)
+    if response.status_code == 405:
+        response["Allow"] = "GET, HEAD, OPTIONS, POST"
+    return response
+
+
+@keyed_endpoint
+def requests_post(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    def produce() -> HttpResponse:
+        organisation = _organisation(slug)
+        key = _key(request, organisation, write=True)
+        code = request.POST.get("service_code", "").strip()
+        if not code:
+            raise open311.Open311Error(400, _("กรุณาระบุ service_code (รหัสประเภทคำร้อง)"))
+        try:
+            request_type = selectors.open311_service_get(organisation=organisation, code=code)
+        except Http404:
+            raise open311.Open311Error(
+                400, _("ไม่พบประเภทคำร้องรหัส “%(code)s”") % {"code": code}
+            ) from None
+        try:
+            filed = filing.open311_file(request=request, key=key, request_type=request_type)
+        except filing.FilingRefused as refused:
+            return error(fmt, refused.status, refused.errors)
+        notice = _("รับคำร้องแล้ว ตรวจสอบผลได้ด้วยเลขคำร้องและเบอร์โทรศัพท์ 4 ตัวท้าย")
+        record = {
+            "service_request_id": filed.case.display_number, "token": filed.token,
+            "service_notice": notice, "account_id": None,
+        }  # fmt: skip
+        return render("service_requests", [record], fmt, status=201 if filed.created else 200)
+
+    return _answer(fmt, produce)
+
+
+def _key(request: HttpRequest, organisation: Organisation, *, write: bool) -> ApiKey:
+    try:
+        return keys.api_key_authenticate(request=request, organisation=organisation, write=write)
+    except keys.KeyRefused as refused:
+        raise open311.Open311Error(
+            refused.status, refused.description, retry_after=refused.retry_after
+        ) from None
+
+
 @csrf_exempt
+@public_endpoint
+def token(request: HttpRequest, slug: str, token: str, fmt: str) -> HttpResponse:
+    """tokens/<token>: the number of the request filed with that token."""
+
+    def produce() -> HttpResponse:
+        organisation = _organisation(slug)
+        found = filing.open311_token_get(organisation_id=organisation.pk, token=token)
+        if found is None:
+            raise open311.Open311Error(404, _("ไม่พบโทเคน “%(token)s”") % {"token": token[:40]})
+        record = {"service_request_id": found.case.display_number, "token": found.token}
+        return render("service_requests", [record], fmt)
+
+    return _answer(fmt, produce)
+
+
 @public_endpoint
 def requests(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     def produce() -> HttpResponse:
