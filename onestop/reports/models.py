@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
@@ -178,6 +179,13 @@ class CaseState(models.Model):
     first_response_due = models.DateField(_("กำหนดตอบกลับครั้งแรก"))
     completed_at = models.DateTimeField(_("เสร็จสิ้นเมื่อ"), null=True, blank=True)
     changed_at = models.DateTimeField(_("เปลี่ยนแปลงล่าสุด"))
+    # The officer in charge, and whether the last completion met the target: the dashboard's
+    # "by officer" (the day rollups have no officer dimension; see dashboard.py).
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("ผู้รับผิดชอบ"),
+    )  # fmt: skip
+    completed_on_time = models.BooleanField(_("แล้วเสร็จภายในกำหนด"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("สถานะคำร้องที่นับแล้ว")
@@ -185,6 +193,9 @@ class CaseState(models.Model):
         indexes = [
             models.Index(fields=["organisation", "-completed_at"], name="reports_state_done"),
             models.Index(fields=["organisation", "-changed_at"], name="reports_state_changed"),
+            models.Index(
+                fields=["organisation", "completed_at", "assignee"], name="reports_state_officer"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -140,7 +140,7 @@ def count_event(
         duration(
             Measure.COMPLETION, working_days_between(after.submitted_on, day, holidays=holidays)
         )
-        if working_days_between(after.due_date, day, holidays=holidays) == 0:
+        if completed_on_time(event, after, holidays=holidays):
             daily["completed_on_time"] += 1
     if event.kind == EventKind.CONFIRMED:
         daily["confirmed_solved"] += 1
@@ -152,6 +152,27 @@ def count_event(
         tally.open[before.open_key()] -= 1
     if after.status in OPEN_STATUSES:
         tally.open[after.open_key()] += 1
+
+
+def completed_on_time(
+    event: CaseEvent, after: Facts, *, holidays: Collection[dt.date] | None = None
+) -> bool:
+    """A completion is on time when no working day passed between the due date and its day."""
+    day = timezone.localdate(event.created_at)
+    return working_days_between(after.due_date, day, holidays=holidays) == 0
+
+
+def _on_time_after(
+    event: CaseEvent,
+    after: Facts,
+    previous: bool | None,
+    *,
+    holidays: Collection[dt.date] | None = None,
+) -> bool | None:
+    """Whether the request's last completion met its target, as CaseState keeps it."""
+    if event.move == Move.COMPLETE:
+        return completed_on_time(event, after, holidays=holidays)
+    return previous if after.status == Status.COMPLETED else None
 
 
 # --- Live: one event, in the transaction of the change ----------------------------------------
@@ -169,7 +190,8 @@ def record_event(*, case: Case, event: CaseEvent) -> None:
     tally = Tally()
     count_event(tally, event, before=before, after=after)
     tally_apply(tally)
-    _state_save(case, after, changed_at=event.created_at, existing=state)
+    on_time = _on_time_after(event, after, state.completed_on_time if state else None)
+    _state_save(case, after, changed_at=event.created_at, existing=state, on_time=on_time)
 
 
 def _facts_of_state(state: CaseState) -> Facts:
@@ -186,9 +208,16 @@ def _facts_of_state(state: CaseState) -> Facts:
 
 
 def _state_save(
-    case: Case, facts: Facts, *, changed_at: dt.datetime, existing: CaseState | None
+    case: Case,
+    facts: Facts,
+    *,
+    changed_at: dt.datetime,
+    existing: CaseState | None,
+    on_time: bool | None,
 ) -> None:
     state = existing or CaseState(case_id=case.pk)
+    state.assignee_id = case.assignee_id
+    state.completed_on_time = on_time
     state.organisation_id = facts.organisation_id
     state.request_type_id = facts.request_type_id
     state.department_id = facts.department_id
@@ -314,6 +343,7 @@ def replay(
         facts = replace(final, department_id=_initial_department(case, events), status="")
         before: Facts | None = None
         completed_at: dt.datetime | None = None
+        on_time: bool | None = None
         for event in events:
             if event.kind == EventKind.ASSIGNMENT:
                 department = event.data.get("department")
@@ -323,9 +353,11 @@ def replay(
                 facts = replace(facts, status=event.to_status)
                 completed_at = event.created_at if event.to_status == Status.COMPLETED else None
             count_event(tally, event, before=before, after=facts, holidays=holidays)
+            on_time = _on_time_after(event, facts, on_time, holidays=holidays)
             before = facts
         state = CaseState(case_id=case.pk, completed_at=completed_at,
-                          changed_at=max(e.created_at for e in events))  # fmt: skip
+                          changed_at=max(e.created_at for e in events),
+                          assignee_id=case.assignee_id, completed_on_time=on_time)  # fmt: skip
         for name in ("organisation_id", "request_type_id", "department_id", "channel", "status",
                      "submitted_on", "due_date", "first_response_due"):  # fmt: skip
             setattr(state, name, getattr(facts, name))
