@@ -40,6 +40,8 @@ EVIDENCE = {
     "aiosmtpd": "aiosmtpd",
     "zxing-cpp": "import zxingcpp",
     "hypothesis": "from hypothesis import",  # property tests (tests/test_reports_property.py)
+    "openpyxl": "from openpyxl",  # the dashboard's XLSX downloads (reports/dashboard_tables.py)
+    "types-openpyxl": "from openpyxl",  # its type stubs, for mypy
 }
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("invitations/<str:token>/", views.invitation, name="invitation"),
     path("<slug:org_slug>/", views.inbox, name="inbox"),
     path("<slug:org_slug>/audit/", views.audit_log, name="audit"),
+    path("<slug:org_slug>/dashboard/", views.dashboard, name="dashboard"),
     path("<slug:org_slug>/new/", views.counter_entry, name="counter-entry"),
     path("<slug:org_slug>/bulk/", views.bulk_action, name="bulk"),
     path("<slug:org_slug>/export.csv", views.inbox_export, name="export"),

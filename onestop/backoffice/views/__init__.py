@@ -13,6 +13,7 @@ from onestop.backoffice.views.cases import (
     case_national_id_show,
     counter_entry,
 )
+from onestop.backoffice.views.dashboard import dashboard
 from onestop.backoffice.views.inbox import bulk_action, inbox, inbox_export, staff_home
 from onestop.backoffice.views.members import invitation, member_edit, members, staff_start
 from onestop.backoffice.views.notifications import notification_retry
@@ -27,6 +28,7 @@ from onestop.backoffice.views.organisation import (
 __all__ = [
     "attachment_download", "attachment_publish", "audit_log", "bulk_action", "case_act",
     "case_detail", "case_document", "case_national_id_show", "catalogue", "counter_entry",
-    "inbox", "inbox_export", "invitation", "member_edit", "members", "notification_retry",
-    "poster", "reply_templates", "routing_rules", "staff_home", "staff_start", "staff_view",
+    "dashboard", "inbox", "inbox_export", "invitation", "member_edit", "members",
+    "notification_retry", "poster", "reply_templates", "routing_rules", "staff_home",
+    "staff_start", "staff_view",
 ]  # fmt: skip
