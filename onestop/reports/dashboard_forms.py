@@ -29,12 +29,13 @@ class PeriodKind:
 
 def fiscal_quarter_period(year_be: int, quarter: int) -> Period:
     """Quarter 1 of fiscal year 2569 is October to December 2025 (B.E. 2568)."""
-    year = fiscal_year_period(year_be).start.year  # the calendar year of its October
-    first_month = dt.date(year, 10, 1)
-    for _index in range(3 * (quarter - 1)):
-        first_month = (first_month + dt.timedelta(days=32)).replace(day=1)
-    last = (first_month + dt.timedelta(days=62)).replace(day=1) - dt.timedelta(days=1)
-    return Period(first_month, month_period(last.year, last.month).end)
+    month = fiscal_year_period(year_be).start  # 1 October
+    months = []
+    for _index in range(12):
+        months.append(month)
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    first, last = months[3 * (quarter - 1)], months[3 * (quarter - 1) + 2]
+    return Period(first, month_period(last.year, last.month).end)
 
 
 class DateInput(forms.DateInput):
