@@ -225,32 +225,27 @@ def test_signed_out_visitors_are_sent_to_sign_in(client: Client) -> None:
 
 
 @pytest.mark.parametrize(
-    ("params", "thai", "english"),
+    ("params", "words"),
     [
-        ({"period": "custom", "start": "2026-01-05"}, "เลือกทั้งวันเริ่มต้นและวันสิ้นสุด",
-         "Choose both the first and the last day"),
+        ({"period": "custom", "start": "2026-01-05"},
+         ("เลือกทั้งวันเริ่มต้นและวันสิ้นสุด", "Choose both the first and the last day")),
         ({"period": "custom", "start": "2026-01-07", "end": "2026-01-05"},
-         "วันเริ่มต้นต้องไม่อยู่หลังวันสิ้นสุด", "The first day must not be after the last day"),
+         ("วันเริ่มต้นต้องไม่อยู่หลังวันสิ้นสุด", "The first day must not be after the last day")),
         ({"period": "custom", "start": "2020-01-01", "end": "2026-01-05"},
-         "ยาวได้ไม่เกิน 3 ปี", "at most 3 years"),
-        ({"period": "custom", "start": "2026-02-31", "end": "2026-03-01"},
-         "วันที่", "date"),
-        ({"year": "1999"}, "เลือก", "Select a valid choice"),
-        ({"period": "decade"}, "เลือก", "Select a valid choice"),
-        ({"channel": "<script>alert(1)</script>"}, "เลือก", "Select a valid choice"),
-        ({"department": "99999999"}, "เลือก", "Select a valid choice"),
-        ({"department": "1 OR 1=1"}, "เลือก", "Select a valid choice"),
-        ({"start": "9" * 5000, "period": "custom", "end": "2026-01-01"}, "วันที่", "date"),
+         ("ยาวได้ไม่เกิน 3 ปี", "at most 3 years")),
+        ({"period": "custom", "start": "2026-02-31", "end": "2026-03-01"}, ("วันที่", "date")),
+        ({"year": "1999"}, ("เลือก", "Select a valid choice")),
+        ({"period": "decade"}, ("เลือก", "Select a valid choice")),
+        ({"channel": "<script>alert(1)</script>"}, ("เลือก", "Select a valid choice")),
+        ({"department": "99999999"}, ("เลือก", "Select a valid choice")),
+        ({"department": "1 OR 1=1"}, ("เลือก", "Select a valid choice")),
+        ({"start": "9" * 5000, "period": "custom", "end": "2026-01-01"}, ("วันที่", "date")),
     ],
 )  # fmt: skip
-def test_invalid_filters_are_explained_in_thai_and_english_and_this_year_is_shown(  # noqa: PLR0917 (pytest passes fixtures and parameters by position)
-    client: Client,
-    staff_a: Staff,
-    history: History,
-    params: dict[str, str],
-    thai: str,
-    english: str,
+def test_invalid_filters_are_explained_in_thai_and_english_and_this_year_is_shown(
+    client: Client, staff_a: Staff, history: History, params: dict[str, str], words: tuple[str, str]
 ) -> None:
+    thai, english = words
     sign_in(client, staff_a.executive)
     html = page(client, params)
     assert "error-summary" in html
