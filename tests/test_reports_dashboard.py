@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 from typing import Any
 from unittest import mock
 
@@ -174,9 +175,12 @@ def test_a_head_sees_only_their_department_and_no_confidential_type(
 def test_confidential_types_count_only_for_members_with_the_grant(
     client: Client, org_a: Organisation, staff_a: Staff, history: History
 ) -> None:
+    late = submit(org_a, "corruption", "2026-01-05", subject=reports_data.CONFIDENTIAL_SUBJECT)
+    Case.objects.filter(pk=late.pk).update(due_date=TODAY.replace(day=20))  # overdue now
     html = page(sign_in(client, staff_a.admin))  # an administrator without the grant
     assert value(html, "รับคำร้อง") == "7"
     assert value(html, "ดำเนินการแล้วเสร็จ") == "4"
+    assert late.display_number not in html
     assert "แจ้งการทุจริต" not in html
     assert reports_data.CONFIDENTIAL_SUBJECT not in html
     corruption = request_type(org_a, "corruption")
@@ -184,8 +188,9 @@ def test_confidential_types_count_only_for_members_with_the_grant(
     assert "error-summary" in html
     assert value(html, "รับคำร้อง") == "7"
     html = page(sign_in(client, staff_a.executive))
-    assert value(html, "รับคำร้อง") == "8"
+    assert value(html, "รับคำร้อง") == "9"  # with C5 and the late complaint
     assert "แจ้งการทุจริตของเจ้าหน้าที่/พนักงาน" in html
+    assert late.display_number in html  # in the overdue list, for the executive only
 
 
 @pytest.mark.parametrize("role", ["officer", "counter"])
@@ -213,6 +218,16 @@ def test_the_navigation_links_to_it_for_executives_heads_and_administrators(
 ) -> None:
     for user in (staff_a.executive, staff_a.head, staff_a.admin):
         assert URL in sign_in(client, user).get("/staff/wangchao/").content.decode()
+
+
+def test_it_prints_on_a4_without_navigation_or_forms(
+    client: Client, staff_a: Staff, history: History
+) -> None:
+    html = page(sign_in(client, staff_a.executive))
+    assert 'href="/static/css/dashboard-print.css" media="print"' in html
+    css = (Path(settings.BASE_DIR) / "static/css/dashboard-print.css").read_text()
+    assert "size: A4" in css
+    assert ".staff-nav" in css and "form" in css
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(client: Client) -> None:
