@@ -4,6 +4,7 @@ and a query count that does not grow with the requests."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from pathlib import Path
@@ -26,6 +27,8 @@ from onestop.cases.workflow import Actor, Move
 from onestop.catalog.models import Category
 from onestop.core.models import AuditAction, AuditLog
 from onestop.organisations.models import Organisation
+from onestop.reports.dashboard import DashboardQuery, Viewer, dashboard_get
+from onestop.reports.models import DailyCount, MonthlyKeyCount
 from tests import reports_data
 from tests.backoffice_helpers import sign_in
 from tests.conftest import Staff
@@ -392,3 +395,21 @@ def test_the_demo_executive_sees_the_dashboard(client: Client, no_personas: None
     response = client.get(URL)
     assert response.status_code == 200
     assert "ภาพรวมผลการดำเนินงาน" in response.content.decode()
+
+
+def test_whole_months_read_the_month_rows_and_agree_with_the_day_rows(
+    org_a: Organisation, staff_a: Staff, history: History
+) -> None:
+    viewer = Viewer(None, sees_confidential=True)
+    year = DashboardQuery(dt.date(2025, 10, 1), dt.date(2026, 9, 30))
+    # The same year less its last day is no whole number of months: the day rows.
+    days = DashboardQuery(dt.date(2025, 10, 1), dt.date(2026, 9, 29))
+    by_month = dashboard_get(organisation=org_a, viewer=viewer, today=TODAY, query=year)
+    by_day = dashboard_get(organisation=org_a, viewer=viewer, today=TODAY, query=days)
+    assert by_month.total == by_day.total
+    for part in ("types", "categories", "departments", "channels"):
+        assert getattr(by_month, part) == getattr(by_day, part)
+    assert (
+        MonthlyKeyCount.objects.filter(organisation=org_a).count()
+        < DailyCount.objects.filter(organisation=org_a).count()
+    )

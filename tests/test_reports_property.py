@@ -32,6 +32,8 @@ from onestop.reports.models import (
     Measure,
     MonthlyCount,
     MonthlyDistribution,
+    MonthlyKeyCount,
+    MonthlyKeyDistribution,
     OpenCount,
 )
 from onestop.reports.rollups import rollups_rebuild
@@ -61,7 +63,8 @@ def _rows(model: type[models.Model]) -> Counter[tuple[object, ...]]:
 
 
 def _snapshot() -> tuple[Counter[tuple[object, ...]], ...]:
-    tables = (DailyCount, Distribution, MonthlyCount, MonthlyDistribution, OpenCount, CaseState)
+    tables = (DailyCount, Distribution, MonthlyCount, MonthlyDistribution, MonthlyKeyCount,
+              MonthlyKeyDistribution, OpenCount, CaseState)  # fmt: skip
     return tuple(_rows(m) for m in tables)
 
 

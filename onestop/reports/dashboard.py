@@ -3,14 +3,15 @@ days, filtered and broken down by department, channel, type, category and office
 list and the weekly backlog.
 
 Who sees what is decided by the caller (the back office, from the member's role) and passed in
-as a `Viewer`: a department restriction and the confidential grant. Everything is read from the
-day rollups, in a fixed number of queries whatever the number of requests, except two reads that
-need the officer, which the rollups do not carry (one more dimension would multiply their rows
-by the number of officers): the open workload by officer comes from the requests still open
-(the inbox's index on organisation, status, type, department, assignee, due dates: an
-index-only scan of the backlog, not of every request), and completions by officer from
-`CaseState` (one row per request, by the index on organisation × completion time). The overdue
-list is the first `OVERDUE_SHOWN` by due date, by the index on organisation × due date."""
+as a `Viewer`: a department restriction and the confidential grant. Everything is read from
+the rollups (month rows for whole months, day rows otherwise) in a fixed number of queries
+whatever the number of requests, except two reads that need the officer, which the rollups do
+not carry (one more dimension would multiply their rows by the number of officers): the open
+workload by officer comes from the requests still open (the inbox's index on organisation,
+status, type, department, assignee, due dates: an index-only scan of the backlog, not of every
+request), and completions by officer from `CaseState` (one row per request, by the index on
+organisation × completion time). The overdue list is the first `OVERDUE_SHOWN` by due date, by
+the index on organisation × due date."""
 
 from __future__ import annotations
 
@@ -36,6 +37,8 @@ from onestop.reports.models import (
     DailyCount,
     Distribution,
     Measure,
+    MonthlyKeyCount,
+    MonthlyKeyDistribution,
     OpenCount,
 )
 from onestop.reports.selectors import late_condition
@@ -163,11 +166,18 @@ def dashboard_get(
         scope["department"] = department_id
     if query.channel:
         scope["channel"] = query.channel
-    days = {"day__gte": query.start, "day__lte": query.end}
+    # Whole months (a fiscal year, a quarter, a month) read the month rows, other days the
+    # day rows: the same counts, the month rows are 30 times fewer.
+    count_model: type[DailyCount | MonthlyKeyCount] = DailyCount
+    distribution_model: type[Distribution | MonthlyKeyDistribution] = Distribution
+    days: dict[str, dt.date] = {"day__gte": query.start, "day__lte": query.end}
+    if query.start.day == 1 and (query.end + dt.timedelta(days=1)).day == 1:
+        count_model, distribution_model = MonthlyKeyCount, MonthlyKeyDistribution
+        days = {"month__gte": query.start, "month__lte": query.end}
 
     by_key: dict[Key, Figures] = defaultdict(Figures)
     counts: Iterable[Mapping[str, Any]] = (
-        DailyCount.objects.filter(**scope, **days)
+        count_model._default_manager.filter(**scope, **days)
         .values("request_type", "department", "channel")
         .annotate(**{f"sum_{name}": Sum(name) for name in DAILY_FIELDS})
         .order_by()
@@ -177,7 +187,7 @@ def dashboard_get(
         for name in DAILY_FIELDS:
             setattr(figures, name, row[f"sum_{name}"] or 0)
     for row in (
-        Distribution.objects.filter(**scope, **days)
+        distribution_model._default_manager.filter(**scope, **days)
         .values("request_type", "department", "channel", "measure", "value")
         .annotate(n=Sum("count"))
         .order_by()
