@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,8 +45,6 @@ from onestop.reports.selectors import late_condition
 
 OVERDUE_SHOWN = 50
 TREND_WEEKS = 12
-
-type Key = tuple[int, int | None, str]  # request type, department, channel
 
 
 @dataclass(frozen=True)
@@ -175,7 +173,7 @@ def dashboard_get(
         count_model, distribution_model = MonthlyKeyCount, MonthlyKeyDistribution
         days = {"month__gte": query.start, "month__lte": query.end}
 
-    by_key: dict[Key, Figures] = defaultdict(Figures)
+    sums = _Sums({t.pk: t.category_id for t in types})
     counts: Iterable[Mapping[str, Any]] = (
         count_model._default_manager.filter(**scope, **days)
         .values("request_type", "department", "channel")
@@ -183,17 +181,18 @@ def dashboard_get(
         .order_by()
     )
     for row in counts:
-        figures = by_key[(row["request_type"], row["department"], row["channel"])]
-        for name in DAILY_FIELDS:
-            setattr(figures, name, row[f"sum_{name}"] or 0)
+        amounts = [(name, row[f"sum_{name}"] or 0) for name in DAILY_FIELDS]
+        for figures in sums.targets(row):
+            for name, n in amounts:
+                setattr(figures, name, getattr(figures, name) + n)
     for row in (
         distribution_model._default_manager.filter(**scope, **days)
         .values("request_type", "department", "channel", "measure", "value")
         .annotate(n=Sum("count"))
         .order_by()
     ):
-        figures = by_key[(row["request_type"], row["department"], row["channel"])]
-        _histogram(figures, row["measure"]).counts[row["value"]] += row["n"]
+        for figures in sums.targets(row):
+            _histogram(figures, row["measure"]).counts[row["value"]] += row["n"]
     in_period = Q(submitted_on__gte=query.start, submitted_on__lte=query.end)
     late = late_condition(today)
     open_now = overdue_now = 0
@@ -210,30 +209,25 @@ def dashboard_get(
     ):
         open_now += row["n"] or 0
         overdue_now += row["late"] or 0
-        figures = by_key[(row["request_type"], row["department"], row["channel"])]
-        figures.open_now = row["n_period"] or 0
-        figures.overdue_now = row["late_period"] or 0
+        for figures in sums.targets(row):
+            figures.open_now += row["n_period"] or 0
+            figures.overdue_now += row["late_period"] or 0
 
     departments = list(Department.objects.filter(organisation=organisation))
     overdue = _overdue(organisation, type_ids, department_id, query.channel, today)
-    total = Figures()
-    for figures in by_key.values():
-        total.add(figures)
     return Dashboard(
         organisation=organisation,
         query=query,
         today=today,
         open_now=open_now,
         overdue_now=overdue_now,
-        total=total,
-        categories=_group(by_key, _category_of(types), _category_labels(types)),
-        types=_group(by_key, lambda key: key[0], {t.pk: t.name for t in types}),
-        departments=_group(
-            by_key,
-            lambda key: key[1],
-            {None: _("ยังไม่ระบุกอง"), **{d.pk: d.name for d in departments}},
+        total=sums.total,
+        categories=_rows(sums.categories, {t.category_id: t.category.name for t in types}),
+        types=_rows(sums.types, {t.pk: t.name for t in types}),
+        departments=_rows(
+            sums.departments, {None: _("ยังไม่ระบุกอง"), **{d.pk: d.name for d in departments}}
         ),
-        channels=_group(by_key, lambda key: key[2], {c.value: str(c.label) for c in Channel}),
+        channels=_rows(sums.channels, {c.value: str(c.label) for c in Channel}),
         officers=_officers(organisation, scope, query, today),
         overdue=overdue[:OVERDUE_SHOWN],
         overdue_more=len(overdue) > OVERDUE_SHOWN,
@@ -253,25 +247,38 @@ def _histogram(figures: Figures, measure: str) -> Histogram:
     }[Measure(measure)]
 
 
-def _category_of(types: list[RequestType]) -> Callable[[Key], int]:
-    category = {t.pk: t.category_id for t in types}
-    return lambda key: category[key[0]]
+@dataclass
+class _Sums:
+    """Figures summed as rows arrive: the total and one per type, category, department and
+    channel (each row is added once to each, never Figures to Figures)."""
+
+    category_of: dict[int, int]
+    total: Figures = field(default_factory=Figures)
+    types: dict[Any, Figures] = field(default_factory=lambda: defaultdict(Figures))
+    categories: dict[Any, Figures] = field(default_factory=lambda: defaultdict(Figures))
+    departments: dict[Any, Figures] = field(default_factory=lambda: defaultdict(Figures))
+    channels: dict[Any, Figures] = field(default_factory=lambda: defaultdict(Figures))
+
+    def targets(self, row: Mapping[str, Any]) -> tuple[Figures, ...]:
+        request_type = row["request_type"]
+        return (
+            self.total,
+            self.types[request_type],
+            self.categories[self.category_of[request_type]],
+            self.departments[row["department"]],
+            self.channels[row["channel"]],
+        )
 
 
-def _category_labels(types: list[RequestType]) -> dict[Any, str]:
-    return {t.category_id: t.category.name for t in types}
-
-
-def _group(
-    by_key: dict[Key, Figures], part: Callable[[Key], Any], labels: dict[Any, str]
-) -> list[Row]:
-    """Rows in the order of `labels` (every label listed, with zeros when nothing happened),
-    then any value without a label."""
-    rows: dict[Any, Row] = {value: Row(label, Figures()) for value, label in labels.items()}
-    for key, figures in by_key.items():
-        value = part(key)
-        rows.setdefault(value, Row(str(value), Figures())).figures.add(figures)
-    return [row for row in rows.values() if _has_anything(row.figures)]
+def _rows(sums: dict[Any, Figures], labels: dict[Any, str]) -> list[Row]:
+    """Rows in the order of `labels`, then any value without a label; only those with
+    something to show."""
+    ordered = [*labels, *(value for value in sums if value not in labels)]
+    return [
+        Row(labels.get(value, str(value)), sums[value])
+        for value in ordered
+        if value in sums and _has_anything(sums[value])
+    ]
 
 
 def _has_anything(figures: Figures) -> bool:
