@@ -30,7 +30,7 @@ from onestop.cases.models import Case, Channel
 from onestop.cases.workflow import OPEN_STATUSES, Status
 from onestop.catalog.models import RequestType
 from onestop.organisations.models import Department, Organisation
-from onestop.reports.figures import Figures, Histogram
+from onestop.reports.figures import Figures
 from onestop.reports.models import (
     DAILY_FIELDS,
     CaseState,
@@ -191,8 +191,9 @@ def dashboard_get(
         .annotate(n=Sum("count"))
         .order_by()
     ):
+        histogram, value, n = _HISTOGRAMS[row["measure"]], row["value"], row["n"]
         for figures in sums.targets(row):
-            _histogram(figures, row["measure"]).counts[row["value"]] += row["n"]
+            getattr(figures, histogram).counts[value] += n
     in_period = Q(submitted_on__gte=query.start, submitted_on__lte=query.end)
     late = late_condition(today)
     open_now = overdue_now = 0
@@ -239,12 +240,12 @@ def dashboard_get(
     )
 
 
-def _histogram(figures: Figures, measure: str) -> Histogram:
-    return {
-        Measure.FIRST_RESPONSE: figures.first_response,
-        Measure.COMPLETION: figures.completion,
-        Measure.RATING: figures.ratings,
-    }[Measure(measure)]
+# The histogram of Figures that each measure of the distribution rows fills.
+_HISTOGRAMS = {
+    Measure.FIRST_RESPONSE.value: "first_response",
+    Measure.COMPLETION.value: "completion",
+    Measure.RATING.value: "ratings",
+}
 
 
 @dataclass
