@@ -11,6 +11,7 @@ admin.site.index_title = "การจัดการแพลตฟอร์ม
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/platform/", include("onestop.reports.urls_platform")),
     path("admin/", admin.site.urls),
     path("staff/", include("onestop.accounts.urls")),
     path("staff/", include("onestop.backoffice.urls")),

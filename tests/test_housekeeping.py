@@ -25,7 +25,7 @@ EVIDENCE = {
     "phonenumbers": "import phonenumbers",
     "segno": "import segno",
     "fpdf2": "from fpdf",
-    "openpyxl": "from openpyxl",  # the ITA reports as XLSX (reports/ita_pdf.py)
+    "openpyxl": "from openpyxl",  # XLSX: the ITA reports (reports/ita_pdf.py), dashboard tables
     "pythainlp": "pythainlp",
     "uharfbuzz": "perform_harfbuzz_shaping",  # fpdf2's text shaping imports it
     "polib": "import polib",
@@ -45,6 +45,7 @@ EVIDENCE = {
     "moto": "from moto.server import ThreadedMotoServer",  # tests/test_two_servers.py
     "django-ninja": "from ninja import",  # the staff API and its OpenAPI 3.1 (onestop/api)
     "schemathesis": "import schemathesis",  # the OpenAPI contract checked (tests/test_api_schema)
+    "types-openpyxl": "from openpyxl",  # its type stubs, for mypy
 }
 
 

@@ -32,6 +32,8 @@ from onestop.reports.models import (
     Measure,
     MonthlyCount,
     MonthlyDistribution,
+    MonthlyKeyCount,
+    MonthlyKeyDistribution,
     OpenCount,
 )
 from onestop.reports.rollups import rollups_rebuild
@@ -46,6 +48,8 @@ action = st.one_of(
     st.tuples(st.just("submit"), st.sampled_from(TYPES), st.sampled_from(list(Channel))),
     st.tuples(st.just("move"), st.integers(0, 5), st.sampled_from(MOVES)),
     st.tuples(st.just("assign"), st.integers(0, 5), st.sampled_from(["engineering", "health"])),
+    # To an officer by name as well: CaseState keeps the officer for the dashboard.
+    st.tuples(st.just("assign_officer"), st.integers(0, 5), st.sampled_from(["officer", "head"])),
     st.tuples(st.just("rate"), st.integers(0, 5), st.integers(1, 5)),
     st.tuples(st.just("confirm"), st.integers(0, 5), st.none()),
     st.tuples(st.just("note"), st.integers(0, 5), st.none()),
@@ -59,7 +63,8 @@ def _rows(model: type[models.Model]) -> Counter[tuple[object, ...]]:
 
 
 def _snapshot() -> tuple[Counter[tuple[object, ...]], ...]:
-    tables = (DailyCount, Distribution, MonthlyCount, MonthlyDistribution, OpenCount, CaseState)
+    tables = (DailyCount, Distribution, MonthlyCount, MonthlyDistribution, MonthlyKeyCount,
+              MonthlyKeyDistribution, OpenCount, CaseState)  # fmt: skip
     return tuple(_rows(m) for m in tables)
 
 
@@ -87,6 +92,10 @@ def _apply(organisation: Organisation, staff: Staff, plan: list[tuple[Any, int]]
             elif kind == "assign":
                 department = organisation.departments.get(key=arg)
                 case_assign(case=case, department=department, assignee=None, by=staff_by)
+            elif kind == "assign_officer":
+                engineering = organisation.departments.get(key="engineering")
+                officer = getattr(staff, arg)
+                case_assign(case=case, department=engineering, assignee=officer, by=staff_by)
             elif kind == "rate":
                 case_feedback_record(case=case, kind=EventKind.RATED, score=arg, by=citizen_by)
             elif kind == "confirm":

@@ -103,6 +103,12 @@ class StaffAccess:
         return self.role in {Role.COUNTER, Role.HEAD, Role.EXECUTIVE, Role.ADMIN}
 
     @property
+    def can_see_dashboard(self) -> bool:
+        """The performance dashboard: heads (their department), executives and
+        administrators (the whole organisation)."""
+        return self.role in {Role.HEAD, Role.EXECUTIVE, Role.ADMIN}
+
+    @property
     def can_manage_staff(self) -> bool:
         return self.role == Role.ADMIN
 

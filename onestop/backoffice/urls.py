@@ -11,6 +11,7 @@ urlpatterns = [
     path("<slug:org_slug>/audit/", views.audit_log, name="audit"),
     path("<slug:org_slug>/privacy/", views.data_subject, name="privacy"),
     path("<slug:org_slug>/audit/export.csv", views.audit_export, name="audit-export"),
+    path("<slug:org_slug>/dashboard/", views.dashboard, name="dashboard"),
     path("<slug:org_slug>/new/", views.counter_entry, name="counter-entry"),
     path("<slug:org_slug>/bulk/", views.bulk_action, name="bulk"),
     path("<slug:org_slug>/export.csv", views.inbox_export, name="export"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
@@ -178,6 +179,13 @@ class CaseState(models.Model):
     first_response_due = models.DateField(_("กำหนดตอบกลับครั้งแรก"))
     completed_at = models.DateTimeField(_("เสร็จสิ้นเมื่อ"), null=True, blank=True)
     changed_at = models.DateTimeField(_("เปลี่ยนแปลงล่าสุด"))
+    # The officer in charge, and whether the last completion met the target: the dashboard's
+    # "by officer" (the day rollups have no officer dimension; see dashboard.py).
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("ผู้รับผิดชอบ"),
+    )  # fmt: skip
+    completed_on_time = models.BooleanField(_("แล้วเสร็จภายในกำหนด"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("สถานะคำร้องที่นับแล้ว")
@@ -185,6 +193,9 @@ class CaseState(models.Model):
         indexes = [
             models.Index(fields=["organisation", "-completed_at"], name="reports_state_done"),
             models.Index(fields=["organisation", "-changed_at"], name="reports_state_changed"),
+            models.Index(
+                fields=["organisation", "completed_at", "assignee"], name="reports_state_officer"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -273,3 +284,46 @@ class PublishedReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} {self.kind} {self.year}-q{self.quarter}.{self.format}"
+
+
+class MonthlyKeyCount(RollupKey, Counters):
+    """The counters of DailyCount by month, keeping every dimension (type, department,
+    channel): what the staff dashboard reads for whole months (a fiscal year, a quarter, a
+    month), a few thousand rows per organisation and year whatever the number of requests. The
+    public page reads the leaner MonthlyCount."""
+
+    month = models.DateField(_("เดือน"))  # its first day
+
+    class Meta:
+        verbose_name = _("ยอดรายเดือนแยกกองและช่องทาง")
+        verbose_name_plural = _("ยอดรายเดือนแยกกองและช่องทาง")
+        constraints = [
+            models.UniqueConstraint(*_key_fields(), F("month"), name="reports_monthly_key_key"),
+        ]
+        indexes = [models.Index(fields=["organisation", "month"], name="reports_mkey_org_month")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.request_type_id} {self.month}"
+
+
+class MonthlyKeyDistribution(RollupKey):
+    """Distribution by month with every dimension (see MonthlyKeyCount)."""
+
+    month = models.DateField(_("เดือน"))
+    measure = models.CharField(_("ตัววัด"), max_length=16, choices=Measure.choices)
+    value = models.PositiveSmallIntegerField(_("ค่า"))
+    count = models.PositiveIntegerField(_("จำนวน"), default=0)
+
+    class Meta:
+        verbose_name = _("การกระจายรายเดือนแยกกองและช่องทาง")
+        verbose_name_plural = _("การกระจายรายเดือนแยกกองและช่องทาง")
+        constraints = [
+            models.UniqueConstraint(
+                *_key_fields(), F("month"), F("measure"), F("value"),
+                name="reports_monthly_key_distribution_key",
+            ),
+        ]  # fmt: skip
+        indexes = [models.Index(fields=["organisation", "month"], name="reports_mkeyd_org_month")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.month} {self.measure}={self.value} ×{self.count}"

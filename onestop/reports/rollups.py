@@ -34,6 +34,8 @@ from onestop.reports.models import (
     Measure,
     MonthlyCount,
     MonthlyDistribution,
+    MonthlyKeyCount,
+    MonthlyKeyDistribution,
     OpenCount,
 )
 from onestop.reports.workdays import working_days_between
@@ -140,7 +142,7 @@ def count_event(
         duration(
             Measure.COMPLETION, working_days_between(after.submitted_on, day, holidays=holidays)
         )
-        if working_days_between(after.due_date, day, holidays=holidays) == 0:
+        if completed_on_time(event, after, holidays=holidays):
             daily["completed_on_time"] += 1
     if event.kind == EventKind.CONFIRMED:
         daily["confirmed_solved"] += 1
@@ -152,6 +154,27 @@ def count_event(
         tally.open[before.open_key()] -= 1
     if after.status in OPEN_STATUSES:
         tally.open[after.open_key()] += 1
+
+
+def completed_on_time(
+    event: CaseEvent, after: Facts, *, holidays: Collection[dt.date] | None = None
+) -> bool:
+    """A completion is on time when no working day passed between the due date and its day."""
+    day = timezone.localdate(event.created_at)
+    return working_days_between(after.due_date, day, holidays=holidays) == 0
+
+
+def _on_time_after(
+    event: CaseEvent,
+    after: Facts,
+    previous: bool | None,
+    *,
+    holidays: Collection[dt.date] | None = None,
+) -> bool | None:
+    """Whether the request's last completion met its target, as CaseState keeps it."""
+    if event.move == Move.COMPLETE:
+        return completed_on_time(event, after, holidays=holidays)
+    return previous if after.status == Status.COMPLETED else None
 
 
 # --- Live: one event, in the transaction of the change ----------------------------------------
@@ -169,7 +192,8 @@ def record_event(*, case: Case, event: CaseEvent) -> None:
     tally = Tally()
     count_event(tally, event, before=before, after=after)
     tally_apply(tally)
-    _state_save(case, after, changed_at=event.created_at, existing=state)
+    on_time = _on_time_after(event, after, state.completed_on_time if state else None)
+    _state_save(case, after, changed_at=event.created_at, existing=state, on_time=on_time)
 
 
 def _facts_of_state(state: CaseState) -> Facts:
@@ -186,9 +210,16 @@ def _facts_of_state(state: CaseState) -> Facts:
 
 
 def _state_save(
-    case: Case, facts: Facts, *, changed_at: dt.datetime, existing: CaseState | None
+    case: Case,
+    facts: Facts,
+    *,
+    changed_at: dt.datetime,
+    existing: CaseState | None,
+    on_time: bool | None,
 ) -> None:
     state = existing or CaseState(case_id=case.pk)
+    state.assignee_id = case.assignee_id
+    state.completed_on_time = on_time
     state.organisation_id = facts.organisation_id
     state.request_type_id = facts.request_type_id
     state.department_id = facts.department_id
@@ -206,36 +237,52 @@ def _key_filter(names: Iterable[str], values: Iterable[Any]) -> dict[str, Any]:
     return dict(zip(names, values, strict=True))
 
 
+type Change = tuple[str, tuple[Any, ...], type[models.Model], dict[str, Any], dict[str, int]]
+
+
+def _count_changes(
+    order: str,
+    model: type[models.Model],
+    names: tuple[str, ...],
+    counts_by_key: dict[tuple[Any, ...], Counter[str]],
+) -> list[Change]:
+    changes: list[Change] = []
+    for key, counts in counts_by_key.items():
+        amounts = {name: n for name, n in counts.items() if n}
+        if amounts:
+            changes.append((order, _sortable(key), model, _key_filter(names, key), amounts))
+    return changes
+
+
+def _single_changes(
+    order: str, model: type[models.Model], names: tuple[str, ...], by_key: Counter[tuple[Any, ...]]
+) -> list[Change]:
+    return [
+        (order, _sortable(key), model, _key_filter(names, key), {"count": n})
+        for key, n in by_key.items()
+        if n
+    ]
+
+
 def tally_apply(tally: Tally) -> None:
     """Add `tally` to the rollup rows: `UPDATE … SET n = n + k` (the row lock makes concurrent
     additions wait, none is lost); a missing row is inserted in a savepoint, and if another
     transaction inserted it first, updated. Rows are touched in one sorted order so that two
     transactions never wait for each other in a circle."""
-    changes: list[tuple[str, tuple[Any, ...], type[models.Model], dict[str, Any], dict[str, int]]]
-    changes = []
-    for key, counts in tally.daily.items():
-        amounts = {name: n for name, n in counts.items() if n}
-        if amounts:
-            where = _key_filter((*KEY_NAMES, "day"), key)
-            changes.append(("a", _sortable(key), DailyCount, where, amounts))
-    for key, n in tally.distribution.items():
-        if n:
-            where = _key_filter((*KEY_NAMES, "day", "measure", "value"), key)
-            changes.append(("b", _sortable(key), Distribution, where, {"count": n}))
-    for key, n in tally.open.items():
-        if n:
-            changes.append(("c", _sortable(key), OpenCount, _key_filter(OPEN_KEY_NAMES, key),
-                            {"count": n}))  # fmt: skip
     monthly, monthly_distribution = _by_month(tally)
-    for key, counts in monthly.items():
-        amounts = {name: n for name, n in counts.items() if n}
-        if amounts:
-            where = _key_filter(MONTH_KEY_NAMES, key)
-            changes.append(("d", _sortable(key), MonthlyCount, where, amounts))
-    for key, n in monthly_distribution.items():
-        if n:
-            where = _key_filter((*MONTH_KEY_NAMES, "measure", "value"), key)
-            changes.append(("e", _sortable(key), MonthlyDistribution, where, {"count": n}))
+    keyed, keyed_distribution = _by_month_keyed(tally)
+    changes = [
+        *_count_changes("a", DailyCount, (*KEY_NAMES, "day"), tally.daily),
+        *_single_changes("b", Distribution, (*KEY_NAMES, "day", "measure", "value"),
+                         tally.distribution),
+        *_single_changes("c", OpenCount, OPEN_KEY_NAMES, tally.open),
+        *_count_changes("d", MonthlyCount, MONTH_KEY_NAMES, monthly),
+        *_single_changes("e", MonthlyDistribution, (*MONTH_KEY_NAMES, "measure", "value"),
+                         monthly_distribution),
+        *_count_changes("f", MonthlyKeyCount, (*KEY_NAMES, "month"), keyed),
+        *_single_changes("g", MonthlyKeyDistribution, (*KEY_NAMES, "month", "measure", "value"),
+                         keyed_distribution),
+    ]  # fmt: skip
     changes.sort(key=lambda change: (change[0], change[1]))
     for _order, _sort, model, where, amounts in changes:
         _add(model, where, amounts)
@@ -255,6 +302,19 @@ def _by_month(
     for key, n in tally.distribution.items():
         organisation, request_type, _department, _channel, day, measure, value = key
         distribution[(organisation, day.replace(day=1), request_type, measure, value)] += n
+    return monthly, distribution
+
+
+def _by_month_keyed(
+    tally: Tally,
+) -> tuple[dict[tuple[Any, ...], Counter[str]], Counter[tuple[Any, ...]]]:
+    """The daily additions of `tally` summed by month, keeping every dimension."""
+    monthly: dict[tuple[Any, ...], Counter[str]] = defaultdict(Counter)
+    for (*key, day), counts in tally.daily.items():
+        monthly[(*key, day.replace(day=1))].update(counts)
+    distribution: Counter[tuple[Any, ...]] = Counter()
+    for (*key, day, measure, value), n in tally.distribution.items():
+        distribution[(*key, day.replace(day=1), measure, value)] += n
     return monthly, distribution
 
 
@@ -314,6 +374,7 @@ def replay(
         facts = replace(final, department_id=_initial_department(case, events), status="")
         before: Facts | None = None
         completed_at: dt.datetime | None = None
+        on_time: bool | None = None
         for event in events:
             if event.kind == EventKind.ASSIGNMENT:
                 department = event.data.get("department")
@@ -323,9 +384,11 @@ def replay(
                 facts = replace(facts, status=event.to_status)
                 completed_at = event.created_at if event.to_status == Status.COMPLETED else None
             count_event(tally, event, before=before, after=facts, holidays=holidays)
+            on_time = _on_time_after(event, facts, on_time, holidays=holidays)
             before = facts
         state = CaseState(case_id=case.pk, completed_at=completed_at,
-                          changed_at=max(e.created_at for e in events))  # fmt: skip
+                          changed_at=max(e.created_at for e in events),
+                          assignee_id=case.assignee_id, completed_on_time=on_time)  # fmt: skip
         for name in ("organisation_id", "request_type_id", "department_id", "channel", "status",
                      "submitted_on", "due_date", "first_response_due"):  # fmt: skip
             setattr(state, name, getattr(facts, name))
@@ -347,7 +410,8 @@ def rollups_rebuild(*, organisation: Organisation | None = None) -> int:
         cases = cases.filter(organisation=organisation)
         scope = {"organisation": organisation}
     with transaction.atomic():
-        for model in (DailyCount, Distribution, MonthlyCount, MonthlyDistribution, OpenCount,
+        for model in (DailyCount, Distribution, MonthlyCount, MonthlyDistribution,
+                      MonthlyKeyCount, MonthlyKeyDistribution, OpenCount,
                       CaseState):  # fmt: skip
             model._default_manager.filter(**scope).delete()
         tally = Tally()
@@ -412,3 +476,21 @@ def _write(tally: Tally) -> None:
         ],
         batch_size=BATCH,
     )
+    keyed, keyed_distribution = _by_month_keyed(tally)
+    MonthlyKeyCount.objects.bulk_create(
+        [
+            MonthlyKeyCount(**_key_filter((*KEY_NAMES, "month"), key),
+                            **{name: counts[name] for name in DAILY_FIELDS})
+            for key, counts in keyed.items() if any(counts.values())
+        ],
+        batch_size=BATCH,
+    )  # fmt: skip
+    MonthlyKeyDistribution.objects.bulk_create(
+        [
+            MonthlyKeyDistribution(
+                **_key_filter((*KEY_NAMES, "month", "measure", "value"), key), count=n
+            )
+            for key, n in keyed_distribution.items() if n
+        ],
+        batch_size=BATCH,
+    )  # fmt: skip

@@ -1,0 +1,33 @@
+"""Showing the staff dashboard's typed cells (exact figures: staff see no "< 5")."""
+
+from __future__ import annotations
+
+from django import template
+
+from onestop.reports.dashboard_tables import Average, Cell, Share, cell_text
+from onestop.reports.platform import Interval
+
+register = template.Library()
+
+
+@register.filter
+def cell(value: Cell) -> str:
+    return cell_text(value)
+
+
+@register.filter
+def percent(value: float | None) -> str:
+    return cell_text(Share(value))
+
+
+@register.filter
+def interval(value: Interval | None) -> str:
+    """`72.1–91.3%`: a 95 % confidence interval."""
+    if value is None:
+        return "–"
+    return f"{100 * value.low:.1f}–{100 * value.high:.1f}%"
+
+
+@register.filter
+def average(value: float | None) -> str:
+    return cell_text(Average(value))
