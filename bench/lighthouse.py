@@ -184,6 +184,8 @@ def lighthouse(binary: Path, url: str, cookie: str, out: Path) -> tuple[dict[str
         command.append(f"--extra-headers={json.dumps({'Cookie': cookie})}")
     subprocess.run(command, check=True, env={**os.environ, "CHROME_PATH": CHROME})
     report = json.loads(out.read_text())
+    if report.get("finalDisplayedUrl", url) != url:  # a step whose session did not reach it
+        sys.exit(f"{url} was sent to {report['finalDisplayedUrl']}")
     scores = {k: round(100 * (report["categories"][k]["score"] or 0)) for k in CATEGORIES}
     failing = [
         f"    {k}: {a['id']} ({a.get('displayValue') or a['title']})"
