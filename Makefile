@@ -13,6 +13,8 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The demo's links and QR codes use them (unless ONESTOP_PUBLIC_URL is set): see onestop/core/env.py.
+export HOST PORT
 
 .PHONY: install demo serve test test-postgres lint format typecheck migrations-check messages messages-check ci clean
 

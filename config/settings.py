@@ -9,7 +9,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from onestop.core.env import env_bool, env_int, env_list, env_str, parse_email_url
+from onestop.core.env import env_bool, env_int, env_list, env_str, parse_email_url, public_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("ONESTOP_DATA_DIR", str(BASE_DIR / "data"))).resolve()
@@ -32,8 +32,8 @@ ONESTOP_BACKUP_KEY = env_str("ONESTOP_BACKUP_KEY", "")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-# Public base URL used in QR codes and e-mails (no trailing slash).
-ONESTOP_PUBLIC_URL = env_str("ONESTOP_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Public base URL used in QR codes and e-mails (no trailing slash); unset, http://$HOST:$PORT.
+ONESTOP_PUBLIC_URL = public_url()
 
 INSTALLED_APPS = [
     # Django's admin behind the second factor (TOTP) for every operator.

@@ -12,6 +12,7 @@ from django.template import loader
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from onestop.core.forms import PlainBoundField
 from onestop.notifications.models import MessageKind
 from onestop.notifications.services import message_plan
 
@@ -20,6 +21,8 @@ class StaffLoginForm(AuthenticationForm):
     """Django's sign-in form, accepting the e-mail address in place of the username. The
     address is turned into the username before authenticating, so the throttle (django-axes)
     counts both spellings as one account."""
+
+    bound_field_class = PlainBoundField
 
     error_messages = {
         "invalid_login": _("ชื่อผู้ใช้/อีเมล หรือรหัสผ่านไม่ถูกต้อง"),
@@ -46,6 +49,8 @@ class StaffLoginForm(AuthenticationForm):
 
 
 class StaffPasswordResetForm(PasswordResetForm):
+    bound_field_class = PlainBoundField
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
@@ -79,6 +84,8 @@ class StaffPasswordResetForm(PasswordResetForm):
 
 
 class OtpTokenForm(forms.Form):
+    bound_field_class = PlainBoundField
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
@@ -100,6 +107,8 @@ class OtpTokenForm(forms.Form):
 
 
 class StaffSetPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
+    bound_field_class = PlainBoundField
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)

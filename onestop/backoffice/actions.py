@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from onestop.backoffice import case_forms, case_selectors
 from onestop.backoffice.permissions import Action, StaffAccess
@@ -150,17 +150,20 @@ def original_for(access: StaffAccess, number: str) -> Case:
 
 
 L = gettext_lazy
+# An action's label is a verb: the label of its move (`workflow.Move`, context "action"), or a
+# message with the context "action" where the same Thai words also name something else.
+ASSIGN = pgettext_lazy("action", "มอบหมายงาน")
 ACTIONS: dict[Action, StaffAction] = {
     a.key: a
     for a in (
         StaffAction(
-            Action.RECEIVE, L("รับเรื่อง"), MOVES[Move.RECEIVE].sources, _move(Move.RECEIVE),
+            Action.RECEIVE, Move.RECEIVE.label, MOVES[Move.RECEIVE].sources, _move(Move.RECEIVE),
             move=Move.RECEIVE, message_label=L("ข้อความถึงผู้ยื่นคำร้อง (ถ้ามี)"),
-            bulk_label=L("รับเรื่อง"),
+            bulk_label=Move.RECEIVE.label,
         ),
         StaffAction(
-            Action.ASSIGN, L("มอบหมายงาน"), OPEN_STATUSES, _assign, form=case_forms.AssignForm,
-            bulk_label=L("มอบหมายงาน"),
+            Action.ASSIGN, ASSIGN, OPEN_STATUSES, _assign, form=case_forms.AssignForm,
+            bulk_label=ASSIGN,
         ),
         StaffAction(
             Action.START, L("เริ่มดำเนินการ"), MOVES[Move.START].sources, _move(Move.START),
@@ -176,19 +179,19 @@ ACTIONS: dict[Action, StaffAction] = {
             _move(Move.ASK), move=Move.ASK, message_label=L("ข้อมูลที่ต้องการเพิ่มเติม"),
         ),
         StaffAction(
-            Action.FORWARD, L("ส่งต่อหน่วยงานอื่น"), MOVES[Move.FORWARD].sources, _forward,
+            Action.FORWARD, Move.FORWARD.label, MOVES[Move.FORWARD].sources, _forward,
             form=case_forms.ForwardForm, move=Move.FORWARD, composes_message=True,
             message_label=L("ข้อความเพิ่มเติมถึงผู้ยื่นคำร้อง (ถ้ามี)"),
-            bulk_label=L("ส่งต่อหน่วยงานอื่น"),
+            bulk_label=Move.FORWARD.label,
         ),
         StaffAction(
-            Action.COMPLETE, L("ดำเนินการแล้วเสร็จ"), MOVES[Move.COMPLETE].sources, _complete,
+            Action.COMPLETE, Move.COMPLETE.label, MOVES[Move.COMPLETE].sources, _complete,
             move=Move.COMPLETE, message_label=L("ผลการดำเนินงาน"),
-            bulk_label=L("ดำเนินการแล้วเสร็จ"),
+            bulk_label=Move.COMPLETE.label,
         ),
         StaffAction(
-            Action.REJECT, L("ไม่รับเรื่อง"), MOVES[Move.REJECT].sources, _move(Move.REJECT),
-            move=Move.REJECT, message_label=L("เหตุผลที่ไม่รับเรื่อง"), bulk_label=L("ไม่รับเรื่อง"),
+            Action.REJECT, Move.REJECT.label, MOVES[Move.REJECT].sources, _move(Move.REJECT),
+            move=Move.REJECT, message_label=L("เหตุผลที่ไม่รับเรื่อง"), bulk_label=Move.REJECT.label,
         ),
         StaffAction(
             Action.REOPEN, L("เปิดเรื่องอีกครั้ง"), MOVES[Move.REOPEN].sources,

@@ -23,6 +23,7 @@ from types import MappingProxyType
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
@@ -43,16 +44,17 @@ class Actor(models.TextChoices):
 
 
 class Move(models.TextChoices):
-    """The named moves of the workflow (stored on each timeline event)."""
+    """The named moves of the workflow (stored on each timeline event). Their labels are verbs
+    (context "action"): the same Thai words also name the status a move leads to ("Received")."""
 
-    SUBMIT = "submit", _("ยื่นคำร้อง")
-    RECEIVE = "receive", _("รับเรื่อง")
+    SUBMIT = "submit", pgettext_lazy("action", "ยื่นคำร้อง")
+    RECEIVE = "receive", pgettext_lazy("action", "รับเรื่อง")
     START = "start", _("เริ่มดำเนินการ")
     ASK = "ask", _("ขอข้อมูลเพิ่มเติม")
     ANSWER = "answer", _("ผู้ยื่นส่งข้อมูลเพิ่มเติม")
-    FORWARD = "forward", _("ส่งต่อหน่วยงานอื่น")
-    COMPLETE = "complete", _("ดำเนินการแล้วเสร็จ")
-    REJECT = "reject", _("ไม่รับเรื่อง")
+    FORWARD = "forward", pgettext_lazy("action", "ส่งต่อหน่วยงานอื่น")
+    COMPLETE = "complete", pgettext_lazy("action", "ดำเนินการแล้วเสร็จ")
+    REJECT = "reject", pgettext_lazy("action", "ไม่รับเรื่อง")
     CANCEL = "cancel", _("ผู้ยื่นยกเลิก")
     REOPEN = "reopen", _("เปิดเรื่องอีกครั้ง")
     NOT_SOLVED = "not_solved", _("ผู้ยื่นแจ้งว่ายังไม่ได้รับการแก้ไข")

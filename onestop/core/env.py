@@ -76,3 +76,17 @@ def parse_email_url(url: str) -> tuple[dict[str, Any], str]:
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "OPTIONS": options,
     }, default_from
+
+
+def public_url() -> str:
+    """The site's public base URL (no trailing slash), printed in links, QR codes and e-mails:
+    ONESTOP_PUBLIC_URL, or else the address it is served on (HOST and PORT, as `make demo`
+    and scripts/serve use them), so `PORT=8103 make demo` prints and encodes port 8103."""
+    if configured := env_str("ONESTOP_PUBLIC_URL").strip():
+        return configured.rstrip("/")
+    host = env_str("HOST").strip() or "127.0.0.1"
+    if host in {"0.0.0.0", "::", "[::]"}:  # noqa: S104 (every interface: this machine's address)
+        host = "127.0.0.1"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{env_str('PORT').strip() or '8000'}"

@@ -6,6 +6,63 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import fields as model_fields
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+# Django's words for "nothing chosen" and "required": a reader never sees them.
+_DASHES = "---------"
+
+
+def _in_sentence(label: str) -> str:
+    """The label as it reads inside a sentence: "First name" → "first name" in English."""
+    if (translation.get_language() or "").startswith("en") and label[1:2].islower():
+        return label[:1].lower() + label[1:]
+    return label
+
+
+def plain_wording(field: forms.Field) -> None:
+    """Say in the field's own words what is missing, and what an empty choice means: Django's
+    generic "This field is required." / "ฟิลด์นี้จำเป็น" becomes "กรุณากรอกชื่อ" ("Please enter
+    the first name"), its "---------" / "- Select an option -" becomes "— เลือกกอง/สำนัก —".
+    A message the field sets itself is kept. Applied to the form's own copy of the field when
+    it is first used (so after the form's `__init__` has set its choices)."""
+    label = _in_sentence(str(field.label or ""))
+    required = field.error_messages.get("required")
+    if str(required) == str(forms.Field.default_error_messages["required"]):
+        if field.widget.is_hidden:  # only a page out of date or cut short misses one
+            message = _("ข้อมูลในหน้านี้ไม่ครบ กรุณาโหลดหน้าใหม่แล้วลองอีกครั้ง")
+        elif not label:
+            message = _("กรุณากรอกข้อมูลในช่องที่ทำเครื่องหมายไว้")
+        elif isinstance(field, forms.FileField):
+            message = _("กรุณาแนบ%(label)s")
+        elif isinstance(field, forms.BooleanField):
+            message = _("กรุณาทำเครื่องหมายที่ช่อง “%(label)s”")
+        elif isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
+            message = _("กรุณาเลือก%(label)s")
+        else:
+            message = _("กรุณากรอก%(label)s")
+        field.error_messages["required"] = message % {"label": label}
+    generic = {_DASHES, str(model_fields.BLANK_CHOICE_LABEL)}
+    empty = _("— เลือก%(label)s —") % {"label": label} if label else _("— เลือก —")
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label is not None and str(field.empty_label) in generic:
+            field.empty_label = empty
+    elif isinstance(field, forms.ChoiceField) and not callable(field.choices):
+        choices = list(field.choices)
+        if any(value == "" and str(text) in generic for value, text in choices):
+            field.choices = [
+                (value, empty if value == "" and str(text) in generic else text)
+                for value, text in choices
+            ]
+
+
+class PlainBoundField(forms.BoundField):
+    """The bound field of every OneStop form: see `plain_wording`."""
+
+    def __init__(self, form: forms.BaseForm, field: forms.Field, name: str) -> None:
+        plain_wording(field)
+        super().__init__(form, field, name)
 
 
 class OneStopForm(forms.Form):
@@ -17,8 +74,12 @@ class OneStopForm(forms.Form):
     - The error summary (templates/includes/error_summary.html) links each error to the field's
       input, or to the element named in `error_anchors` (e.g. the fieldset of radio cards), and
       puts the field's label before the message unless `errors_name_their_field` says the
-      messages already do ("กรุณากรอกชื่อ")."""
+      messages already do ("กรุณากรอกชื่อ").
+    - A required field that sets no message of its own says what is missing, from its label,
+      and a select's empty choice says what to choose (`plain_wording`). Forms that cannot
+      derive from this class (Django's sign-in forms) set `bound_field_class = PlainBoundField`."""
 
+    bound_field_class = PlainBoundField
     error_css_class = "has-error"
     error_anchors: ClassVar[dict[str, str]] = {}
     errors_name_their_field: ClassVar[bool] = False

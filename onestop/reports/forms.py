@@ -7,6 +7,7 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from onestop.core.forms import PlainBoundField
 from onestop.core.thaidate import THAI_MONTHS_SHORT, buddhist_year
 from onestop.reports.selectors import Period, fiscal_year, fiscal_year_period, month_period
 
@@ -24,6 +25,7 @@ def _months(today: dt.date) -> list[tuple[str, str]]:
 
 
 class PeriodForm(forms.Form):
+    bound_field_class = PlainBoundField
     start = forms.ChoiceField(label=_("ตั้งแต่เดือน"))
     end = forms.ChoiceField(label=_("ถึงเดือน"))
 
