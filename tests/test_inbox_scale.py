@@ -85,7 +85,7 @@ def _seed(organisation: Organisation, copies: int, first: int = 1) -> None:
     """`copies` copies of one request (statuses and dates varied) by one INSERT."""
     template = make_case(organisation)
     columns = [
-        f.column for f in Case._meta.concrete_fields
+        str(f.column) for f in Case._meta.concrete_fields
         if f.column not in {"id", "number", "status", "submitted_at", "submission_key"}
     ]  # fmt: skip
     listed = ", ".join(columns)
