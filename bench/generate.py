@@ -54,10 +54,11 @@ from onestop.reports.models import (  # noqa: E402
 )
 from onestop.reports.rollups import (  # noqa: E402
     KEY_NAMES,
+    MONTH_KEY_NAMES,
     OPEN_KEY_NAMES,
     Tally,
+    _by_month,
     _merge,
-    _write,
     replay,
 )
 
@@ -522,7 +523,29 @@ def _write_added(tally: Tally) -> None:
         tally.open[tuple(row[name] for name in OPEN_KEY_NAMES)] += row["count"]
     for model in (DailyCount, Distribution, MonthlyCount, MonthlyDistribution, OpenCount):
         model._default_manager.all().delete()
-    _write(tally)
+    _copy_tally(tally)
+
+
+def _copy_tally(tally: Tally) -> None:
+    """`reports.rollups._write` (the rebuild's writer) by COPY: the same rows, 20× faster."""
+    monthly, monthly_distribution = _by_month(tally)
+    tables: list[tuple[type[Any], tuple[str, ...], Iterator[tuple[Any, ...]]]] = [
+        (DailyCount, (*KEY_NAMES, "day", *DAILY_FIELDS),
+         ((*k, *(c[n] for n in DAILY_FIELDS)) for k, c in tally.daily.items() if any(c.values()))),
+        (Distribution, (*KEY_NAMES, "day", "measure", "value", "count"),
+         ((*k, n) for k, n in tally.distribution.items() if n)),
+        (OpenCount, (*OPEN_KEY_NAMES, "count"), ((*k, n) for k, n in tally.open.items() if n)),
+        (MonthlyCount, (*MONTH_KEY_NAMES, *DAILY_FIELDS),
+         ((*k, *(c[n] for n in DAILY_FIELDS)) for k, c in monthly.items() if any(c.values()))),
+        (MonthlyDistribution, (*MONTH_KEY_NAMES, "measure", "value", "count"),
+         ((*k, n) for k, n in monthly_distribution.items() if n)),
+    ]  # fmt: skip
+    with connection.connection.cursor() as cursor:
+        for model, columns, rows in tables:
+            table = model._meta.db_table
+            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
 
 
 def indexes_drop() -> list[str]:
