@@ -11,7 +11,7 @@ from onestop.cases.models import Case
 from onestop.cases.services import case_transition
 from onestop.cases.workflow import Actor, Status
 from onestop.core.links import eservice_url
-from onestop.documents import http
+from onestop.documents import pdf as pdf_module
 from onestop.documents.http import poster_response, request_document_response
 from onestop.documents.pdf import request_document_pdf
 from onestop.organisations.models import Organisation
@@ -59,7 +59,7 @@ def test_the_request_document_is_rendered_once_per_version_of_the_request(
         renders.append(case.version)
         return request_document_pdf(case, language=language)
 
-    monkeypatch.setattr(http, "request_document_pdf", counted)
+    monkeypatch.setattr(pdf_module, "request_document_pdf", counted)
     case = make_case(org_a)
     first = request_document_response(case).content
     again = request_document_response(Case.objects.get(pk=case.pk)).content
@@ -82,7 +82,7 @@ def test_a_change_of_the_organisation_renders_the_document_again(
         renders.append(case.organisation.phone)
         return request_document_pdf(case, language=language)
 
-    monkeypatch.setattr(http, "request_document_pdf", counted)
+    monkeypatch.setattr(pdf_module, "request_document_pdf", counted)
     case = make_case(org_a)
     request_document_response(case)
     org_a.phone = "02-999-9999"

@@ -12,9 +12,11 @@ from django.http import HttpResponse
 from django.utils.cache import add_never_cache_headers
 
 from onestop.cases.models import Case
-from onestop.documents.pdf import request_document_pdf
-from onestop.documents.posters import poster_pdf, poster_png
 from onestop.organisations.models import Organisation
+
+# The PDF modules are imported when a document is first rendered, not with the views: fpdf2,
+# fontTools and harfbuzz cost a web worker about 60 MB, and with the rendered documents cached
+# most workers never need them (bench/memory.py).
 
 
 def request_document_filename(case: Case) -> str:
@@ -62,7 +64,9 @@ def request_document_bytes(case: Case, *, language: str = "th") -> bytes:
     key = _document_key(case, language)
     data = cache.get(key)
     if not isinstance(data, bytes):
-        data = request_document_pdf(case, language=language)
+        from onestop.documents import pdf  # noqa: PLC0415 (lazy, see above)
+
+        data = pdf.request_document_pdf(case, language=language)
         cache.set(key, data, DOCUMENT_CACHE_SECONDS)
     return data
 
@@ -80,6 +84,8 @@ def request_document_response(case: Case, *, inline: bool = False) -> HttpRespon
 
 def poster_response(organisation: Organisation, *, image: bool = False) -> HttpResponse:
     """The organisation's QR poster as a PDF download, or as a PNG with `image=True`."""
+    from onestop.documents.posters import poster_pdf, poster_png  # noqa: PLC0415 (lazy)
+
     if image:
         data, extension, content_type = poster_png(organisation), "png", "image/png"
     else:
