@@ -1,9 +1,10 @@
-"""Measure the staff dashboard and the platform view against rollups equivalent to many
-requests (the same data as bench_reports.py, which writes it).
+"""Measure the staff dashboard and the platform view against the rollups that
+bench/generate.py writes (the same database as bench_reports.py):
 
-    .venv/bin/python bench/bench_dashboard.py 100000     # SQLite (a temporary test database)
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/onestop_bench \
-        .venv/bin/python bench/bench_dashboard.py 1000000  # PostgreSQL
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/onestop_bench DEBUG=1
+    .venv/bin/python manage.py migrate && .venv/bin/python manage.py load_demo
+    .venv/bin/python bench/generate.py --requests 1000000
+    .venv/bin/python bench/bench_dashboard.py
 
 Prints the median and p99 of the home page, the dashboard (this fiscal year; a quarter filtered
 by channel; one department as its head sees it) and the platform view, and their ratio to the
@@ -68,4 +69,4 @@ def measure() -> None:
 
 if __name__ == "__main__":
     bench_reports.measure = measure  # the same data, these pages
-    bench_reports.main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)
+    bench_reports.main()

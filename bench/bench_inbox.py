@@ -1,16 +1,15 @@
-"""Measure the staff inbox with many requests in one organisation (keyset pages, counts, search).
+"""Measure the staff inbox of the demo organisation on a database filled by bench/generate.py
+(keyset pages, capped counts, search).
 
-    .venv/bin/python bench/bench_inbox.py 200000       # SQLite (a temporary test database)
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/onestop_bench \
-        .venv/bin/python bench/bench_inbox.py 200000   # PostgreSQL
-
-Rows are inserted with bulk_create (not through case_submit: only the inbox is measured)."""
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/onestop_bench DEBUG=1
+    .venv/bin/python manage.py migrate && .venv/bin/python manage.py load_demo
+    .venv/bin/python bench/generate.py --requests 1000000
+    .venv/bin/python bench/bench_inbox.py
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-import random
 import statistics
 import sys
 import time
@@ -18,9 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from stdnum import damm
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import django
@@ -28,72 +25,18 @@ import django
 django.setup()
 
 from django.db import connection  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
 
-def _number(i: int) -> str:
-    """A valid request number (with its Damm check digit), unique per row."""
-    body = f"69{i:010d}"
-    return body + str(damm.calc_check_digit(body))
+def main() -> None:
+    from onestop.organisations.models import Membership, Organisation  # noqa: PLC0415
 
-
-def main(total: int) -> None:
-    setup_test_environment()
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        run(total)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-
-
-def run(total: int) -> None:
-    from onestop.cases.models import Case  # noqa: PLC0415
-    from onestop.cases.workflow import Status  # noqa: PLC0415
-    from onestop.organisations.models import Role  # noqa: PLC0415
-    from onestop.organisations.services import staff_create  # noqa: PLC0415
-    from tests.factories import make_case, make_organisation  # noqa: PLC0415
-
-    organisation = make_organisation(slug="bench")
-    counter = staff_create(
-        organisation=organisation, username="bench-counter",
-        password="bench-password-2569",  # noqa: S106 (a throwaway database)
-        role=Role.COUNTER,
-    ).user  # fmt: skip
-    template = make_case(organisation)
-    types = list(organisation.request_types.all())
-    departments = list(organisation.departments.all())
-    rng = random.Random(1)
-    words = ["ไฟฟ้าดับ", "ถนนชำรุด", "ขอถังขยะ", "น้ำท่วมขัง", "ต้นไม้ล้ม", "ท่อระบายน้ำอุดตัน"]
-    statuses = list(Status)
-    now = timezone.now()
-    started = time.perf_counter()
-    batch: list[Case] = []
-    for i in range(total):
-        submitted = now - dt.timedelta(minutes=rng.randrange(60 * 24 * 365 * 3))
-        case = Case(
-            **{f.attname: getattr(template, f.attname) for f in Case._meta.concrete_fields
-               if f.attname not in {"id", "number", "submission_key"}},
-        )  # fmt: skip
-        case.number = _number(i)
-        case.subject = f"{rng.choice(words)} หมู่ {rng.randrange(1, 12)}"
-        case.request_type = rng.choice(types)
-        case.department = rng.choice(departments)
-        case.status = rng.choice(statuses)
-        case.submitted_at = submitted
-        case.due_date = submitted.date() + dt.timedelta(days=rng.randrange(3, 30))
-        case.priority = rng.randrange(1, 5)
-        batch.append(case)
-        if len(batch) == 5000:
-            Case.objects.bulk_create(batch)
-            batch = []
-    Case.objects.bulk_create(batch)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    print(f"{total} requests inserted in {time.perf_counter() - started:.1f} s "
-          f"({connection.vendor})")  # fmt: skip
-    measure(counter, organisation, total)
+    organisation = Organisation.objects.get(slug="wangchao")
+    counter = Membership.objects.filter(organisation=organisation, role="counter").first()
+    if counter is None:
+        raise SystemExit("run `manage.py load_demo` and bench/generate.py first")
+    total = organisation.cases.count()
+    print(f"{total} requests in {organisation.slug} ({connection.vendor})")
+    measure(counter.user, organisation, total)
 
 
 def measure(counter: Any, organisation: Any, total: int) -> None:
@@ -135,9 +78,10 @@ def measure(counter: Any, organisation: Any, total: int) -> None:
     timed("tab all, sorted by due date", lambda: page(tab="all", sort="due"))
     timed("tab overdue", lambda: page(tab="overdue"))
     timed("search 'ท่อระบาย' (substring)", lambda: page(tab="all", q="ท่อระบาย"))
-    timed("search by a whole number", lambda: page(tab="all", q=_number(total // 2)))
-    timed("search by 5 digits of a number", lambda: page(tab="all", q=_number(total // 2)[5:10]))
+    number = str(organisation.cases.values_list("number", flat=True)[total // 2])
+    timed("search by a whole number", lambda: page(tab="all", q=number))
+    timed("search by 5 digits of a number", lambda: page(tab="all", q=number[5:10]))
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)
+    main()

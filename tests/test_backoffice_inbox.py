@@ -33,7 +33,8 @@ def _numbers(response: Any) -> list[str]:
 
 
 def _counts(response: Any) -> dict[str, int]:
-    return {t["key"]: t["count"] for t in response.context["tabs"]}
+    """The tabs' counts as shown ("1,234"; beyond the cap a sentence, see the capped test)."""
+    return {t["key"]: int(t["count"].replace(",", "")) for t in response.context["tabs"]}
 
 
 def test_the_counter_sees_new_requests_first_with_counts_per_tab(

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from PIL import Image
 
+from onestop.cases.models import Case
+from onestop.cases.services import case_transition
+from onestop.cases.workflow import Actor, Status
 from onestop.core.links import eservice_url
+from onestop.documents import pdf as pdf_module
 from onestop.documents.http import poster_response, request_document_response
+from onestop.documents.pdf import request_document_pdf
 from onestop.organisations.models import Organisation
 from tests.documents_helpers import pdf_text, qr_texts
 from tests.factories import make_case
@@ -42,3 +48,45 @@ def test_the_poster_downloads_as_pdf_or_png(org_a: Organisation) -> None:
     assert png["Content-Type"] == "image/png"
     assert Image.open(io.BytesIO(png.content)).format == "PNG"
     assert qr_texts(png.content) == [eservice_url("wangchao")]
+
+
+def test_the_request_document_is_rendered_once_per_version_of_the_request(
+    org_a: Organisation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    renders: list[int] = []
+
+    def counted(case: Case, *, language: str = "th") -> bytes:
+        renders.append(case.version)
+        return request_document_pdf(case, language=language)
+
+    monkeypatch.setattr(pdf_module, "request_document_pdf", counted)
+    case = make_case(org_a)
+    first = request_document_response(case).content
+    again = request_document_response(Case.objects.get(pk=case.pk)).content
+    assert again == first
+    assert renders == [case.version]
+
+    case_transition(case=case, to=Status.RECEIVED, actor_kind=Actor.STAFF)
+    changed = Case.objects.get(pk=case.pk)
+    after = request_document_response(changed).content
+    assert renders == [case.version, changed.version]  # a new version: rendered again
+    assert changed.display_number in pdf_text(after)
+
+
+def test_a_change_of_the_organisation_renders_the_document_again(
+    org_a: Organisation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    renders: list[str] = []
+
+    def counted(case: Case, *, language: str = "th") -> bytes:
+        renders.append(case.organisation.phone)
+        return request_document_pdf(case, language=language)
+
+    monkeypatch.setattr(pdf_module, "request_document_pdf", counted)
+    case = make_case(org_a)
+    request_document_response(case)
+    org_a.phone = "02-999-9999"
+    org_a.save()
+    response = request_document_response(Case.objects.get(pk=case.pk))
+    assert len(renders) == 2
+    assert "02-999-9999" in pdf_text(response.content)

@@ -8,9 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -26,6 +30,9 @@ from onestop.catalog.models import RequestType
 from onestop.organisations.models import Organisation, Role
 
 PAGE_SIZE = 50
+# A tab's count stops at this: beyond it "more than 1,000" is what an officer needs, and an exact
+# figure would read every matching row (hundreds of thousands in a big organisation).
+COUNT_CAP = 1000
 _FAR_FUTURE = dt.date(9999, 12, 31)
 
 TABS = ("new", "mine", "department", "waiting", "overdue", "all", "closed")
@@ -115,6 +122,7 @@ class InboxQuery:
 @dataclass
 class InboxPage:
     cases: Sequence[Case]
+    # Exact up to COUNT_CAP; COUNT_CAP + 1 means "more than COUNT_CAP".
     counts: dict[str, int]
     next_cursor: str = ""
     today: dt.date = field(default_factory=timezone.localdate)
@@ -198,9 +206,7 @@ def case_list_for_staff(
     filtered = _filter(scope, query, today)
     conditions = _tab_conditions(access, today)
 
-    counts = filtered.aggregate(
-        **{tab: Count("pk", filter=condition) for tab, condition in conditions.items()}
-    )
+    counts = _capped_counts(filtered, conditions)
     tab = query.tab if query.tab in conditions else "all"
     rows = filtered.filter(conditions[tab]).annotate(
         due_key=Coalesce("due_date", _FAR_FUTURE),
@@ -212,10 +218,10 @@ def case_list_for_staff(
     cursor = _decode_cursor(query.after, key) if query.after else None
     if cursor is not None:
         value, pk = cursor
-        if descending:
-            rows = rows.filter(Q(**{f"{key}__lt": value}) | Q(**{key: value, "pk__lt": pk}))
-        else:
-            rows = rows.filter(Q(**{f"{key}__gt": value}) | Q(**{key: value, "pk__gt": pk}))
+        # A row comparison `(key, id) < (value, pk)`: PostgreSQL reads it as one range of the
+        # (organisation, key, id) index; `key < value OR (key = value AND id < pk)` it cannot.
+        after = TupleLessThan if descending else TupleGreaterThan
+        rows = rows.filter(after(Tuple(F(key), F("pk")), (value, pk)))
     order = [f"-{key}", "-pk"] if descending else [key, "pk"]
     page = list(
         rows.select_related(
@@ -225,10 +231,32 @@ def case_list_for_staff(
     next_cursor = _encode_cursor(page[page_size - 1], key) if len(page) > page_size else ""
     return InboxPage(
         cases=page[:page_size],
-        counts={tab: int(counts[tab] or 0) for tab in conditions},
+        counts=counts,
         next_cursor=next_cursor,
         today=today,
     )
+
+
+def _capped_counts(cases: QuerySet[Case], conditions: dict[str, Q]) -> dict[str, int]:
+    """Every tab's count in one query, each stopping at COUNT_CAP + 1 rows: `SELECT (SELECT
+    count(*) FROM (… LIMIT 1001)), …`. Each inner query walks an index only until it has
+    found enough, so the cost does not grow with the organisation (an exact count of every
+    tab was a scan of all its requests on every view)."""
+    parts: list[str] = []
+    params: list[Any] = []
+    for tab, condition in conditions.items():
+        limited = cases.filter(condition).order_by().values("pk")[: COUNT_CAP + 1]
+        try:
+            sql, sql_params = limited.query.sql_with_params()
+        except EmptyResultSet:  # a condition that matches nothing (no department)
+            parts.append("0")
+            continue
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped_{tab})")  # noqa: S608 (compiled)
+        params.extend(sql_params)
+    with connections[cases.db].cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        row = cursor.fetchone()
+    return {tab: int(n) for tab, n in zip(conditions, row, strict=True)}
 
 
 EXPORT_LIMIT = 50_000

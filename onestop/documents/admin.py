@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from onestop.documents.http import file_response
-from onestop.documents.posters import poster_pdf, poster_png
 from onestop.organisations.models import Organisation
 
 MAX_POSTERS = 30  # a few seconds of rendering; more is a job for `render_documents`
@@ -63,12 +62,25 @@ def _posters(
 
 
 @admin.action(description=gettext_lazy("ดาวน์โหลดโปสเตอร์ QR Code (PDF)"))
+def _lazy(name: str) -> Callable[[Organisation], bytes]:
+    """A poster renderer imported when first used: fpdf2 and its fonts cost a web worker about
+    60 MB, which the admin's start-up should not add to every process (bench/memory.py)."""
+
+    def render(organisation: Organisation) -> bytes:
+        from onestop.documents import posters  # noqa: PLC0415
+
+        result: bytes = getattr(posters, name)(organisation)
+        return result
+
+    return render
+
+
 def download_poster_pdf(
     modeladmin: admin.ModelAdmin[Organisation], request: HttpRequest, queryset: Any
 ) -> HttpResponse | None:
     return _posters(
         modeladmin, request, queryset,
-        render=poster_pdf, extension="pdf", content_type="application/pdf",
+        render=_lazy("poster_pdf"), extension="pdf", content_type="application/pdf",
     )  # fmt: skip
 
 
@@ -78,7 +90,7 @@ def download_poster_png(
 ) -> HttpResponse | None:
     return _posters(
         modeladmin, request, queryset,
-        render=poster_png, extension="png", content_type="image/png",
+        render=_lazy("poster_png"), extension="png", content_type="image/png",
     )  # fmt: skip
 
 

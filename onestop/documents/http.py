@@ -1,15 +1,22 @@
 """Ready-made download responses, for the views that have already checked access (wizard,
-tracking, back office). The request document holds personal data: never cached."""
+tracking, back office). The request document holds personal data: never cached by a browser or
+proxy (no-store); the server keeps each rendering for the same version of the request."""
 
 from __future__ import annotations
 
+import hashlib
+
+from django.core.cache import cache
+from django.db.models import Count, Max
 from django.http import HttpResponse
 from django.utils.cache import add_never_cache_headers
 
 from onestop.cases.models import Case
-from onestop.documents.pdf import request_document_pdf
-from onestop.documents.posters import poster_pdf, poster_png
 from onestop.organisations.models import Organisation
+
+# The PDF modules are imported when a document is first rendered, not with the views: fpdf2,
+# fontTools and harfbuzz cost a web worker about 60 MB, and with the rendered documents cached
+# most workers never need them (bench/memory.py).
 
 
 def request_document_filename(case: Case) -> str:
@@ -29,10 +36,46 @@ def file_response(
     return response
 
 
+# A rendered request document is kept this long (seconds) for the same version of the request.
+DOCUMENT_CACHE_SECONDS = 7 * 24 * 3600
+
+
+def _document_key(case: Case, language: str) -> str:
+    """Changes with anything printed: the request's version (bumped by every change made
+    through the services) and what the organisation and the request type print on it."""
+    organisation = case.organisation
+    files = case.attachments.aggregate(n=Count("pk"), last=Max("pk"))  # listed on the form
+    printed = "\x1f".join(
+        str(value) for value in (
+            organisation.name_th, organisation.name_en, organisation.address, organisation.phone,
+            organisation.email, organisation.logo.name if organisation.logo else "",
+            case.request_type.name_th, case.request_type.name_en,
+            case.request_type.is_confidential, case.updated_at.isoformat(), files["n"],
+            files["last"],
+        )
+    )  # fmt: skip
+    digest = hashlib.sha256(printed.encode()).hexdigest()[:16]
+    return f"request-document:{case.pk}:{case.version}:{language}:{digest}"
+
+
+def request_document_bytes(case: Case, *, language: str = "th") -> bytes:
+    """The request document, rendered once per version of the request (and of what the
+    organisation prints on it) and then served from the cache."""
+    key = _document_key(case, language)
+    data = cache.get(key)
+    if not isinstance(data, bytes):
+        from onestop.documents import pdf  # noqa: PLC0415 (lazy, see above)
+
+        data = pdf.request_document_pdf(case, language=language)
+        cache.set(key, data, DOCUMENT_CACHE_SECONDS)
+    return data
+
+
 def request_document_response(case: Case, *, inline: bool = False) -> HttpResponse:
     """The request document as a download (or shown in the browser with `inline=True`)."""
+    data = request_document_bytes(case)
     return file_response(
-        request_document_pdf(case),
+        data,
         filename=request_document_filename(case),
         content_type="application/pdf",
         inline=inline,
@@ -41,6 +84,8 @@ def request_document_response(case: Case, *, inline: bool = False) -> HttpRespon
 
 def poster_response(organisation: Organisation, *, image: bool = False) -> HttpResponse:
     """The organisation's QR poster as a PDF download, or as a PNG with `image=True`."""
+    from onestop.documents.posters import poster_pdf, poster_png  # noqa: PLC0415 (lazy)
+
     if image:
         data, extension, content_type = poster_png(organisation), "png", "image/png"
     else:

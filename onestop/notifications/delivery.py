@@ -32,8 +32,7 @@ from django.utils import timezone
 from django.utils.html import linebreaks, urlize
 
 from onestop.core import crypto
-from onestop.documents.http import request_document_filename
-from onestop.documents.pdf import request_document_pdf
+from onestop.documents.http import request_document_bytes, request_document_filename
 from onestop.notifications import sms
 from onestop.notifications.gateways import SmsProvider
 from onestop.notifications.line import LineProvider
@@ -68,7 +67,7 @@ class EmailProvider:
         if message.attachment == Attachment.REQUEST_DOCUMENT and message.case is not None:
             mail.attach(
                 request_document_filename(message.case),
-                request_document_pdf(message.case),
+                request_document_bytes(message.case),  # rendered once per version
                 "application/pdf",
             )
         mailer = mailers.default

@@ -95,7 +95,7 @@ def inbox(request: HttpRequest, access: StaffAccess) -> HttpResponse:
         {
             "key": key,
             "label": tab_labels[key],
-            "count": page.counts[key],
+            "count": _count_shown(page.counts[key]),
             "query": _with(base_params, tab=key),
         }
         for key in selectors.TABS
@@ -141,6 +141,13 @@ def _bulk_fields_for(offered: dict[str, tuple[Any, bool]]) -> dict[str, str]:
         )
         for name in _BULK_FIELDS
     }
+
+
+def _count_shown(count: int) -> str:
+    """A tab's count as shown: exact up to the cap, "more than 1,000" beyond it."""
+    if count > selectors.COUNT_CAP:
+        return _("มากกว่า %(count)s") % {"count": f"{selectors.COUNT_CAP:,}"}
+    return f"{count:,}"
 
 
 def _bulk_offered(access: StaffAccess) -> dict[str, tuple[Any, bool]]:
