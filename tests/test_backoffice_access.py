@@ -127,6 +127,34 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
         "get",
         _row(LOGIN, NOT_FOUND, OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
     ),
+    # The data-subject page (PDPA) is the administrators'.
+    "backoffice:privacy": (
+        "get",
+        _row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND),
+    ),
+    # The dashboard: heads (their division), executives and administrators.
+    "backoffice:dashboard": (
+        "get",
+        _row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, NOT_FOUND),
+    ),
+    # Each member's own notification choices; the organisation's defaults are the administrators'.
+    "backoffice:notification-settings": (
+        "get",
+        _row(LOGIN, NOT_FOUND, OK, OK, OK, OK, OK, NOT_FOUND),
+    ),
+    "backoffice:notification-defaults": (
+        "get",
+        _row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND),
+    ),
+    # API keys: the administrators'; revoking a key that does not exist is 404 for them too.
+    "api:keys": (
+        "get",
+        _row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND),
+    ),
+    "api:key-revoke": (
+        "post",
+        _row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    ),
     # Sending a notification again is for the organisation's administrators.
     "backoffice:notification-retry": (
         "post",
@@ -165,14 +193,16 @@ def _kwargs(name: str, organisation: Organisation, case: Case) -> dict[str, Any]
         wanted["pk"] = organisation.memberships.get(user__username="a-officer").pk
     if name == "backoffice:invitation":
         wanted["token"] = "made-up-token"
-    elif name.startswith("backoffice:") and name != "backoffice:home":
+    elif name.startswith(("backoffice:", "api:")) and name != "backoffice:home":
         wanted["org_slug"] = organisation.slug
+    if name == "api:key-revoke":
+        wanted["pk"] = 999_999  # no such key
     if name.startswith(
         (
             "backoffice:case",
             "backoffice:attachment",
             "backoffice:document",
-            "backoffice:notif",
+            "backoffice:notification-retry",
             "backoffice:id-card",
         )
     ):
@@ -201,7 +231,9 @@ def test_access_matrix(
     caplog: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("onestop.documents.http.request_document_pdf", lambda case: b"%PDF-")
+    monkeypatch.setattr(
+        "onestop.documents.pdf.request_document_pdf", lambda case, **options: b"%PDF-"
+    )
     own, other = _cases(org_a)
     users: dict[str, User | None] = {
         "anonymous": None,

@@ -61,6 +61,7 @@ def test_an_organisation_added_in_the_admin_gets_the_default_catalogue(
             "code": "TEST-9", "slug": "newplace", "name_th": "เทศบาลตำบลใหม่", "name_en": "New",
             "kind": "subdistrict_municipality", "province": "ตาก", "district": "วังเจ้า",
             "province_code": "63", "district_code": "6309", "is_active": "on",
+            "personal_data_retention_days": "1826",
             "departments-TOTAL_FORMS": "0", "departments-INITIAL_FORMS": "0",
             "categories-TOTAL_FORMS": "0", "categories-INITIAL_FORMS": "0",
         },
