@@ -73,7 +73,8 @@ def render(families: Iterable[Family]) -> str:
     """The text exposition format (version 0.0.4)."""
     lines: list[str] = []
     for family in families:
-        lines.append(f"# HELP {family.name} {_escape(family.help)}")
+        help_text = family.help.replace("\\", "\\\\").replace("\n", "\\n")
+        lines.append(f"# HELP {family.name} {help_text}")
         lines.append(f"# TYPE {family.name} {family.kind}")
         for labels, value in family.samples:
             text = ",".join(f'{key}="{_escape(str(val))}"' for key, val in sorted(labels.items()))
