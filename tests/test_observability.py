@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 import re
+import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,6 +33,7 @@ from onestop.organisations.models import Organisation
 from onestop.tracking.models import TrackingThrottle
 from tests.factories import make_case
 
+ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "s3cret-metrics-token-for-tests"
 HEX32 = re.compile(r"[0-9a-f]{32}")
 
@@ -351,3 +355,31 @@ def test_render_escapes_label_values() -> None:
         '# HELP x_total say "hi"\\nnow\n# TYPE x_total counter\nx_total{a="q\\"\\\\\\nz"} 1.5\n'
     )
     assert parse(text) == {("x_total", frozenset({("a", 'q\\"\\\\\\nz')})): 1.5}
+
+
+def _log_in_a_process(tmp_path: Path, log_format: str) -> subprocess.CompletedProcess[str]:
+    script = (
+        "import django, logging; django.setup(); "
+        "logging.getLogger('onestop.x').warning('สวัสดี %s', 'ครับ')"
+    )
+    env = {
+        "PATH": os.environ["PATH"], "HOME": str(tmp_path), "LOG_FORMAT": log_format,
+        "SECRET_KEY": "x", "ONESTOP_DATA_KEY": "x", "EMAIL_URL": "memory://",
+        "ONESTOP_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "config.settings",
+    }  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        check=False, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+def test_log_format_json_makes_the_process_write_json_lines(tmp_path: Path) -> None:
+    result = _log_in_a_process(tmp_path, "json")
+    assert result.returncode == 0, result.stderr
+    [line] = [line for line in result.stderr.splitlines() if "onestop.x" in line]
+    entry = json.loads(line)
+    assert entry["message"] == "สวัสดี ครับ" and entry["request_id"] == "-"
+    plain = _log_in_a_process(tmp_path, "plain")
+    assert "WARNING onestop.x [-] สวัสดี ครับ" in plain.stderr
+    wrong = _log_in_a_process(tmp_path, "xml")
+    assert wrong.returncode != 0 and "LOG_FORMAT must be plain or json" in wrong.stderr
