@@ -128,6 +128,7 @@ def test_json_formatter_writes_one_parsable_object_with_thai_intact() -> None:
                 "exc_info": sys.exc_info(),
                 "request_id": "abc-123",
                 "view": "portal:home",
+                "request": RequestFactory().get("/track/?national_id=1103700012346"),
             }
         )
     line = formatter.format(record)
@@ -138,6 +139,7 @@ def test_json_formatter_writes_one_parsable_object_with_thai_intact() -> None:
     assert entry["level"] == "ERROR" and entry["logger"] == "onestop.cases"
     assert entry["request_id"] == "abc-123" and entry["view"] == "portal:home"
     assert "ValueError: ค่าไม่ถูกต้อง" in entry["exception"]
+    assert "request" not in entry and "1103700012346" not in line  # objects are not written
     assert dt.datetime.fromisoformat(entry["time"]).tzinfo is not None
 
 

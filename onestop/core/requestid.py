@@ -89,11 +89,12 @@ class RequestIdFilter(logging.Filter):
 
 # The attributes every LogRecord has; anything else came from `extra=` and is written out.
 _STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "request_id"}
+_PLAIN = (str, int, float, bool, type(None))
 
 
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: time (ISO 8601, UTC), level, logger, message, request_id, the
-    exception's traceback if any and the record's `extra` fields. Thai stays Thai (no \\u
+    exception's traceback if any and the record's plain `extra` fields. Thai stays Thai (no \\u
     escapes), so the logs read as they were written."""
 
     def format(self, record: logging.LogRecord) -> str:
@@ -107,7 +108,9 @@ class JsonFormatter(logging.Formatter):
             "request_id": getattr(record, "request_id", None) or _current.get() or "-",
         }
         for key, value in record.__dict__.items():
-            if key not in _STANDARD and key not in entry:
+            # Plain values only: Django adds the request object itself (`extra={"request": …}`),
+            # whose text holds the query string, which may hold personal data.
+            if key not in _STANDARD and key not in entry and isinstance(value, _PLAIN):
                 entry[key] = value
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
