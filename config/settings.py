@@ -299,15 +299,38 @@ ONESTOP_MAX_UPLOAD_MB = env_int("ONESTOP_MAX_UPLOAD_MB", 61)
 DATA_UPLOAD_MAX_MEMORY_SIZE = ONESTOP_MAX_REQUEST_KB * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# LOG_FORMAT=json: one JSON object per line (production, for a log collector); plain text
+# otherwise. Every record carries the request id (onestop.core.requestid); in JSON mode each
+# request is also logged on `onestop.access` with its view, status and duration.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain")
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be plain or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "onestop.core.requestid.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "onestop.core.requestid.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # axes and pikepdf say routine things at INFO (each lock-out check, the logger bridge).
-    "loggers": {"axes": {"level": "WARNING"}, "pikepdf": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "pikepdf": {"level": "WARNING"},
+        "onestop.access": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
+    },
 }
+
+# /metrics (Prometheus, onestop.core.metrics): answered only with this bearer token; unset: 404.
+ONESTOP_METRICS_TOKEN = env_str("ONESTOP_METRICS_TOKEN", "")
 
 # Tracking (check results): failed attempts allowed per request number and per client address
 # in a window, then a lock for the same time; how long a verified check lasts in the session.
@@ -344,6 +367,8 @@ MIDDLEWARE.insert(
 MIDDLEWARE.insert(0, "onestop.accounts.middleware.StaffNoStoreMiddleware")
 # Before everything: probes name no host in ALLOWED_HOSTS, speak plain HTTP, carry no session.
 MIDDLEWARE.insert(0, "onestop.core.health.HealthCheckMiddleware")
+# Outermost: the request id is set for everything below and on every response (probes too).
+MIDDLEWARE.insert(0, "onestop.core.requestid.RequestIdMiddleware")
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/staff/"
 # Signed out after this many minutes without a request.

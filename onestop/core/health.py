@@ -28,6 +28,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django_tasks_db.models import DBTaskResult, get_date_max
 
+from onestop.core import metrics
+
 log = logging.getLogger("onestop.health")
 
 
@@ -44,7 +46,8 @@ def _storage() -> dict[str, Any]:
     return {}
 
 
-def _tasks() -> dict[str, Any]:
+def task_queue() -> dict[str, Any]:
+    """Tasks ready to run and how long the oldest has waited (also for /metrics)."""
     oldest = (
         DBTaskResult.objects.ready()
         .order_by("enqueued_at")
@@ -65,7 +68,7 @@ _CHECKS: dict[str, tuple[Callable[[], dict[str, Any]], bool]] = {
     # name: (check, whether its failure makes the process not ready)
     "database": (_database, True),
     "storage": (_storage, True),
-    "tasks": (_tasks, False),
+    "tasks": (task_queue, False),
 }
 
 
@@ -95,9 +98,11 @@ def ready(request: HttpRequest) -> JsonResponse:
     )
 
 
-_PATHS: dict[str, Callable[[HttpRequest], JsonResponse]] = {
+_PATHS: dict[str, Callable[[HttpRequest], HttpResponse]] = {
     "/health/live": live,
     "/health/ready": ready,
+    # Like the probes, answered whatever the Host header (a scraper names the process's address).
+    "/metrics": metrics.metrics,
 }
 
 

@@ -16,3 +16,10 @@ class NotificationsConfig(AppConfig):
         event_recorded.connect(on_event_recorded, dispatch_uid="notifications.plan")
         # Forgets a request's messages when its personal data is removed.
         event_recorded.connect(privacy.on_event_recorded, dispatch_uid="notifications.privacy")
+
+        from onestop.core.metrics import register  # noqa: PLC0415
+        from onestop.notifications.metrics import families  # noqa: PLC0415
+
+        # The outbox's figures at /metrics (core cannot import notifications).
+
+        register("notifications", families)

@@ -7,7 +7,8 @@ retry after a backoff, a message leased by a run that may die), enqueues itself 
 run exists for when that lease expires: a worker killed mid-send (its own task then stays
 RUNNING for ever in django-tasks-db) does not strand the message. The wake-ups are deduplicated
 through the cache; an extra run is harmless (leases), a missing one is covered by
-`manage.py notifications_deliver` from cron (see README)."""
+`manage.py notifications_deliver` from cron (see README). A run enqueued during a request
+carries its id (`onestop.core.requestid`), so its log lines join the request's."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from django.core.cache import cache
 from django.tasks import task
 from django.utils import timezone
 
+from onestop.core.requestid import carries_request_id, with_request_id
 from onestop.notifications.delivery import deliver_due, next_due_at
 
 log = logging.getLogger("onestop.notifications")
@@ -27,6 +29,7 @@ _WAKEUP_GRAIN = 5  # seconds: wake-ups this close together are one
 
 
 @task()
+@carries_request_id
 def deliver() -> int:
     """Deliver every due message; schedule the next run while messages are pending."""
     sent = deliver_due(on_lease=_after_lease)
@@ -38,7 +41,7 @@ def deliver() -> int:
 
 def deliver_soon() -> None:
     """Ask the worker to deliver now (called on commit)."""
-    deliver.enqueue()
+    deliver.enqueue(**with_request_id())
 
 
 def deliver_at(when: dt.datetime, *, grain: int = _WAKEUP_GRAIN) -> None:
@@ -50,7 +53,7 @@ def deliver_at(when: dt.datetime, *, grain: int = _WAKEUP_GRAIN) -> None:
     slot = math.ceil(max(when, timezone.now()).timestamp() / grain)
     run_after = dt.datetime.fromtimestamp(slot * grain, tz=dt.UTC)
     if cache.add(f"onestop:notifications:wakeup:{grain}:{slot}", True, timeout=24 * 3600):
-        deliver.using(run_after=run_after).enqueue()
+        deliver.using(run_after=run_after).enqueue(**with_request_id())
 
 
 def _after_lease(lease_until: dt.datetime) -> None:
