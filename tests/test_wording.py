@@ -159,6 +159,7 @@ def test_no_staff_page_shows_django_generic_words(
         _visit(client, url, language, seen)
     users: dict[str, User] = {
         "counter": staff_a.counter, "admin": staff_a.admin, "officer": staff_a.officer,
+        "executive": staff_a.executive,
     }  # fmt: skip
     for persona, pattern in STAFF_PAGES.values():
         client.logout()
