@@ -3,7 +3,9 @@ backend pointed at it. Registered in conftest.py; use the `smtp_server` fixture.
 
 from __future__ import annotations
 
+import asyncio
 import socket
+import threading
 from collections.abc import Iterator
 from email import message_from_bytes, policy
 from typing import Any
@@ -22,6 +24,24 @@ class SmtpInbox:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 Message accepted for delivery"
+
+
+class StallingInbox(SmtpInbox):
+    """An SMTP server that stalls on the first message's DATA until released, then refuses
+    it; later messages are accepted (a worker killed mid-send, a server that hangs)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stalled = threading.Event()
+        self.release = threading.Event()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if not self.stalled.is_set():
+            self.stalled.set()
+            while not self.release.is_set():
+                await asyncio.sleep(0.05)
+            return "451 Try again later"
+        return await super().handle_DATA(server, session, envelope)
 
 
 def _free_port() -> int:

@@ -3,14 +3,12 @@ the worker over real SMTP (aiosmtpd, started by the tests), never lost, never do
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import os
 import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -44,7 +42,7 @@ from onestop.tracking.services import tracking_report_not_solved
 from tests.backoffice_helpers import sign_in
 from tests.conftest import Staff
 from tests.factories import request_type, some_place, valid_national_id
-from tests.smtp import SmtpInbox, _free_port
+from tests.smtp import SmtpInbox, StallingInbox, _free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 CITIZEN = "malee.s@example.com"
@@ -354,24 +352,6 @@ def test_a_live_lease_is_left_alone_and_an_expired_one_is_taken_again(org_a: Org
     again = delivery.lease_next(now=timezone.now() + LEASE + dt.timedelta(seconds=1))
     assert again is not None and again.attempts == 2
     assert case.pk is not None
-
-
-class StallingInbox(SmtpInbox):
-    """An SMTP server that stalls on the first message's DATA until released, then refuses
-    it; later messages are accepted."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.stalled = threading.Event()
-        self.release = threading.Event()
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        if not self.stalled.is_set():
-            self.stalled.set()
-            while not self.release.is_set():
-                await asyncio.sleep(0.05)
-            return "451 Try again later"
-        return await super().handle_DATA(server, session, envelope)
 
 
 @pytest.fixture

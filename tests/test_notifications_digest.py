@@ -4,7 +4,6 @@ task runs, which a killed worker used to leave RUNNING for ever."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import os
 import signal
@@ -38,7 +37,7 @@ from onestop.notifications.sweep import TASK_LEASE, tasks_requeue_abandoned
 from onestop.organisations.models import Membership, Organisation
 from tests.conftest import Staff
 from tests.factories import request_type, some_place, valid_national_id
-from tests.smtp import SmtpInbox, _free_port
+from tests.smtp import StallingInbox, _free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -241,23 +240,6 @@ def test_two_workers_at_the_same_moment_plan_one_digest_per_person(
 
 
 # --- the worker's own task runs ------------------------------------------------------------------
-
-
-class StallingInbox(SmtpInbox):
-    """Stalls on the first message's DATA until released (then refuses it)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.stalled = threading.Event()
-        self.release = threading.Event()
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        if not self.stalled.is_set():
-            self.stalled.set()
-            while not self.release.is_set():
-                await asyncio.sleep(0.05)
-            return "451 Try again later"
-        return await super().handle_DATA(server, session, envelope)
 
 
 @pytest.fixture

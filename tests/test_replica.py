@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from onestop.cases.models import Case
 from onestop.core.replica import ReplicaRouter, stale_reads
 from onestop.organisations.models import Organisation
+from tests.backoffice_helpers import sign_in
 from tests.conftest import Staff
 from tests.factories import make_case
 
@@ -44,6 +45,17 @@ def test_the_performance_page_reads_from_the_replica(client: Client, org_a: Orga
     primary, replica = queries_on_each(lambda: client.get("/wangchao/performance/"))
     assert replica > 0
     assert primary == 0
+
+
+@WITH_REPLICA
+def test_the_dashboard_and_open_figures_read_from_the_replica(
+    client: Client, staff_a: Staff, org_a: Organisation
+) -> None:
+    sign_in(client, staff_a.executive)
+    for url in ("/staff/wangchao/dashboard/", "/wangchao/performance/figures.json"):
+        with CaptureQueriesContext(connections["replica"]) as replica:
+            assert client.get(url).status_code == 200
+        assert len(replica) > 0, url
 
 
 @WITH_REPLICA

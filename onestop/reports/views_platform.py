@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from onestop.core.replica import reads_may_be_stale
 from onestop.reports.platform import (
     DEFAULT_SORT,
     MIN_RANKED,
@@ -76,6 +77,7 @@ def _places(rows: list[OrganisationRow], sort: str) -> list[Ranked]:
 
 
 @require_GET
+@reads_may_be_stale
 def platform_performance(request: HttpRequest) -> HttpResponse:
     day = today()
     form = PlatformForm(request.GET or None, today=day)

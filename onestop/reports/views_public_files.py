@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from onestop.core.ingress import refusal
+from onestop.core.replica import reads_may_be_stale
 from onestop.core.spreadsheets import safe_cell
 from onestop.organisations.models import Organisation
 from onestop.organisations.selectors import organisation_get_public
@@ -54,6 +55,7 @@ def _bad_period(request: HttpRequest, *, not_yet: bool) -> HttpResponse:
 
 
 @require_GET
+@reads_may_be_stale
 def ita_file(
     request: HttpRequest, slug: str, kind: str, year: int, *, fmt: str, quarter: int | None = None
 ) -> HttpResponse:
@@ -147,6 +149,7 @@ def _json(data: object) -> HttpResponse:
 
 
 @require_GET
+@reads_may_be_stale
 def figures_json(request: HttpRequest, slug: str) -> HttpResponse:
     """The public page's figures (same period choice: ?start=YYYY-MM&end=YYYY-MM)."""
     organisation = organisation_get_public(slug=slug)
@@ -159,11 +162,13 @@ def figures_json(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@reads_may_be_stale
 def platform_figures_json(request: HttpRequest) -> HttpResponse:
     return _json(platform_json(today=views.today(), generated_at=timezone.now()))
 
 
 @require_GET
+@reads_may_be_stale
 def open_data_page(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     """What can be downloaded, with the licence and what the columns mean."""
     organisation = organisation_get_public(slug=slug) if slug else None

@@ -18,6 +18,7 @@ from onestop.backoffice.views.base import staff_view
 from onestop.cases.models import Case
 from onestop.core.audit import audit_record
 from onestop.core.models import AuditAction
+from onestop.core.replica import reads_may_be_stale
 from onestop.organisations.models import Role
 from onestop.reports.dashboard import Viewer, dashboard_get
 from onestop.reports.dashboard_forms import DashboardFilterForm
@@ -45,6 +46,7 @@ def dashboard_viewer(access: StaffAccess) -> Viewer:
 
 @require_GET
 @staff_view
+@reads_may_be_stale
 def dashboard(request: HttpRequest, access: StaffAccess) -> HttpResponseBase:
     viewer = dashboard_viewer(access)
     day = today()
