@@ -90,3 +90,74 @@ def test_simultaneous_wrong_guesses_never_exceed_the_number_limit(
         f"/{org_a.slug}/track/", {"number": case.display_number, "digits": "5678"}
     )
     assert right.status_code == 429
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+@override_settings(ONESTOP_TRACKING_NUMBER_LIMIT=1000, ONESTOP_TRACKING_IP_LIMIT=5)
+def test_an_address_hammering_in_parallel_gets_exactly_its_limit_of_guesses() -> None:
+    """An attacker's many connections from one address, each guessing another number: the
+    address is let through its limit exactly, locked once, and every other guess is refused."""
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def guess(i: int) -> None:
+        for j in range(3):
+            subject = throttle.Subject(ip="203.0.113.66", number=f"69042178{i:03d}{j:02d}")
+            outcome = throttle.attempt(subject)
+            kind = (
+                "refused" if outcome.refused_until is not None
+                else "locked" if outcome.locked_until is not None
+                else "counted"
+            )  # fmt: skip
+            with lock:
+                outcomes.append(kind)
+
+    assert _run_in_threads(guess, 16) == []
+    assert outcomes.count("counted") == 4
+    assert outcomes.count("locked") == 1  # the fifth guess reaches the limit
+    assert outcomes.count("refused") == 16 * 3 - 5
+    row = TrackingThrottle.objects.get(scope=ThrottleScope.IP)
+    assert row.failures == 5
+    assert row.locked_until is not None
+    # Refused guesses were not counted against the numbers they named either.
+    numbers = TrackingThrottle.objects.filter(scope=ThrottleScope.NUMBER)
+    assert sorted(r.failures for r in numbers if r.failures) == [1] * 5
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+@override_settings(ONESTOP_TRACKING_NUMBER_LIMIT=5, ONESTOP_TRACKING_IP_LIMIT=2)
+def test_a_locked_address_is_refused_without_waiting_for_its_row() -> None:
+    """Refusing a locked address takes no row lock: even while another connection holds the
+    address's row (an attempt in flight), the refusal comes at once instead of queueing."""
+    attacker = throttle.Subject(ip="203.0.113.66", number="6904217883156")
+    throttle.attempt(attacker)
+    assert throttle.attempt(attacker).locked_until is not None
+    row_held = threading.Event()
+    release = threading.Event()
+
+    def hold_the_row(i: int) -> None:
+        from django.db import transaction  # noqa: PLC0415
+
+        with transaction.atomic():
+            TrackingThrottle.objects.select_for_update().get(scope=ThrottleScope.IP)
+            row_held.set()
+            release.wait(timeout=30)
+
+    holder = threading.Thread(target=lambda: _run_in_threads(hold_the_row, 1))
+    holder.start()
+    try:
+        assert row_held.wait(timeout=10)
+        from django.db import connection  # noqa: PLC0415
+
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '2s'")  # waiting would raise, not hang
+        try:
+            assert throttle.attempt(attacker).refused_until is not None
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SET lock_timeout = 0")
+    finally:
+        release.set()
+        holder.join()

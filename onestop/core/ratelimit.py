@@ -3,18 +3,25 @@
 
 Each limit is a row per (scope, key) holding the attempts in a fixed window; the key is a keyed
 hash, so the table holds neither numbers nor addresses nor e-mail addresses. An attempt is counted
-under the row lock *before* the guarded work is done, so simultaneous attempts cannot all slip in
-between a check and a count: at most `limit` attempts are let through per window. Reaching the
-limit locks the key for one window. An attempt that turns out to be legitimate (the right digits)
-may be given back with `refund`."""
+*before* the guarded work is done, by one statement that increments and reads the count
+atomically (an upsert), so simultaneous attempts cannot all slip in between a check and a count:
+at most `limit` attempts are let through per window. Reaching the limit locks the key for one
+window. An attempt that turns out to be legitimate (the right digits) may be given back with
+`refund`.
+
+Under attack from one address every attempt touches that address's row, so nothing may hold
+its lock for long: a locked key is refused by a plain read (no row lock, no write), and counting
+holds the row locks only for the one statement, never while the guarded work runs. Attempts from
+other addresses touch other rows and wait for none of this (bench/bench_tracking_attack.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -55,20 +62,70 @@ class Attempt:
     reached: tuple[str, ...] = ()
 
 
-def _locked_rows(
+def _matching(limits: Sequence[Limit]) -> models.Q:
+    match = models.Q(pk__in=[])
+    for limit in limits:
+        match |= models.Q(scope=limit.scope, key=limit.key)
+    return match
+
+
+def _refused_until(
     model: type[RateCounter], limits: Sequence[Limit], now: dt.datetime
-) -> list[tuple[RateCounter, Limit]]:
+) -> dt.datetime | None:
+    """The latest end of a lock on any of the keys, read without locking anything."""
+    locked = model._default_manager.filter(_matching(limits), locked_until__gt=now)
+    end: dt.datetime | None = locked.aggregate(end=models.Max("locked_until"))["end"]
+    return end
+
+
+def _count(
+    model: type[RateCounter], limits: Sequence[Limit], *, window: dt.timedelta, now: dt.datetime
+) -> dict[tuple[str, str], int]:
+    """Count one attempt in every key that is not locked, in one statement (an upsert), and lock
+    each key whose count reaches its limit. Returns the new count per counted key: a key that
+    is missing was locked (by a concurrent attempt) and was left alone."""
+    connection = connections[router.db_for_write(model)]
+    ops = connection.ops
+    table = ops.quote_name(model._meta.db_table)
     # One order for every caller, so two attempts never wait on each other's rows (no deadlock).
     ordered = sorted(limits, key=lambda limit: (limit.scope, limit.key))
-    return [
-        (
-            model._default_manager.select_for_update().get_or_create(
-                scope=limit.scope, key=limit.key, defaults={"window_started_at": now}
-            )[0],
-            limit,
-        )
-        for limit in ordered
-    ]
+    at, start, lock_end = (
+        ops.adapt_datetimefield_value(value) for value in (now, now - window, now + window)
+    )
+    rows_sql = ", ".join(["(%s, %s, %s, 1, %s)"] * len(ordered))
+    rows_params: list[Any] = []
+    for limit in ordered:
+        rows_params += [limit.scope, limit.key, at, lock_end if limit.limit <= 1 else None]
+    restarted = f"{table}.window_started_at <= %s"
+    counted = f"(CASE WHEN {restarted} THEN 1 ELSE {table}.failures + 1 END)"
+    limit_of = (
+        "(CASE "
+        + " ".join(f"WHEN {table}.scope = %s AND {table}.key = %s THEN %s" for _l in ordered)
+        + " END)"
+    )
+    limit_params: list[Any] = []
+    for limit in ordered:
+        limit_params += [limit.scope, limit.key, limit.limit]
+    sql = (
+        f"INSERT INTO {table} (scope, key, window_started_at, failures, locked_until) "  # noqa: S608 (quoted name; values are parameters)
+        f"VALUES {rows_sql} "
+        "ON CONFLICT (scope, key) DO UPDATE SET "
+        f"failures = {counted}, "
+        f"window_started_at = CASE WHEN {restarted} THEN %s ELSE {table}.window_started_at END, "
+        f"locked_until = CASE WHEN {counted} >= {limit_of} THEN %s ELSE NULL END "
+        f"WHERE {table}.locked_until IS NULL OR {table}.locked_until <= %s "
+        "RETURNING scope, key, failures"
+    )
+    params = [
+        *rows_params,
+        start,  # failures
+        start, at,  # window_started_at
+        start, *limit_params, lock_end,  # locked_until
+        at,  # the WHERE: not locked now
+    ]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {(scope, key): failures for scope, key, failures in cursor.fetchall()}
 
 
 def attempt(
@@ -78,42 +135,49 @@ def attempt(
     window: dt.timedelta,
     now: dt.datetime | None = None,
 ) -> Attempt:
-    """1. Lock the rows (created if new).
-    2. If any key is locked, refuse: nothing is counted.
-    3. Otherwise count the attempt in every row (a window that is over starts again), and lock
-       each key whose count reaches its limit for one window."""
+    """1. If any key is locked, refuse: nothing is counted. This is a plain read, so an address
+       that keeps trying while locked costs one index look-up and waits for no one.
+    2. Otherwise count the attempt in every key in one statement (a window that is over starts
+       again), and lock each key whose count reaches its limit for one window. The row locks
+       last only as long as that statement (with the commit), not while the guarded work runs.
+    3. If a concurrent attempt locked one of the keys in between, that key is left alone and
+       this attempt is refused: the counts it made in the other keys are rolled back."""
     now = now or timezone.now()
-    with transaction.atomic():
-        rows = _locked_rows(model, limits, now)
-        ends = [r.locked_until for r, _l in rows if r.locked_until and r.locked_until > now]
-        if ends:
-            return Attempt(refused_until=max(ends))
-        lock_ends: dt.datetime | None = None
-        reached: list[str] = []
-        for row, limit in rows:
-            if row.window_started_at + window <= now:
-                row.window_started_at, row.failures = now, 0
-            row.locked_until = None
-            row.failures += 1
-            if row.failures >= limit.limit:
-                row.locked_until = now + window
-                lock_ends = row.locked_until
-                reached.append(limit.scope)
-            row.save(update_fields=["window_started_at", "failures", "locked_until"])
-    return Attempt(locked_until=lock_ends, reached=tuple(reached))
+    refused = _refused_until(model, limits, now)
+    if refused is not None:
+        return Attempt(refused_until=refused)
+    with transaction.atomic(using=router.db_for_write(model)):
+        counts = _count(model, limits, window=window, now=now)
+        if len(counts) < len(limits):
+            transaction.set_rollback(True, using=router.db_for_write(model))
+    if len(counts) < len(limits):
+        return Attempt(refused_until=_refused_until(model, limits, now) or now + window)
+    reached = tuple(
+        limit.scope
+        for limit in sorted(limits, key=lambda limit: (limit.scope, limit.key))
+        if counts[(limit.scope, limit.key)] >= limit.limit
+    )
+    return Attempt(locked_until=now + window if reached else None, reached=reached)
 
 
 def refund(
     model: type[RateCounter], limits: Sequence[Limit], *, now: dt.datetime | None = None
 ) -> None:
-    """Give back one counted attempt (it was legitimate); a lock it caused is lifted."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        for row, limit in _locked_rows(model, limits, now):
-            row.failures = max(0, row.failures - 1)
-            if row.failures < limit.limit:
-                row.locked_until = None
-            row.save(update_fields=["failures", "locked_until"])
+    """Give back one counted attempt (it was legitimate); a lock it caused is lifted. One
+    statement, so the rows are locked only while it runs."""
+    del now  # kept for the callers' signature: giving back does not depend on the time
+    after = models.F("failures") - 1
+    model._default_manager.filter(_matching(limits), failures__gt=0).update(
+        failures=after,
+        locked_until=models.Case(
+            *(
+                models.When(scope=limit.scope, key=limit.key, failures__gt=limit.limit,
+                            then=models.F("locked_until"))
+                for limit in limits
+            ),
+            default=None,
+        ),
+    )  # fmt: skip
 
 
 def prune(model: type[RateCounter], *, window: dt.timedelta, now: dt.datetime | None = None) -> int:
