@@ -90,3 +90,52 @@ def test_a_change_of_the_organisation_renders_the_document_again(
     response = request_document_response(Case.objects.get(pk=case.pk))
     assert len(renders) == 2
     assert "02-999-9999" in pdf_text(response.content)
+
+
+def test_the_kept_document_survives_the_cache_and_only_the_latest_version_is_kept(
+    org_a: Organisation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another worker or server (nothing in this process's memory, the cache emptied) serves
+    the same version from the kept file; a new version replaces the older file."""
+    from django.core.cache import cache  # noqa: PLC0415
+
+    from onestop.cases.rendered import rendered_list  # noqa: PLC0415
+
+    renders: list[int] = []
+
+    def counted(case: Case, *, language: str = "th") -> bytes:
+        renders.append(case.version)
+        return request_document_pdf(case, language=language)
+
+    monkeypatch.setattr(pdf_module, "request_document_pdf", counted)
+    case = make_case(org_a)
+    first = request_document_response(case).content
+    cache.clear()
+    assert request_document_response(Case.objects.get(pk=case.pk)).content == first
+    assert renders == [case.version]
+    [kept] = rendered_list(case.pk)
+
+    case_transition(case=case, to=Status.RECEIVED, actor_kind=Actor.STAFF)
+    changed = Case.objects.get(pk=case.pk)
+    request_document_response(changed)
+    request_document_response(Case.objects.get(pk=case.pk))
+    assert renders == [case.version, changed.version]
+    assert rendered_list(case.pk) != [kept]
+    assert len(rendered_list(case.pk)) == 1
+
+
+def test_a_half_written_document_is_not_served(
+    org_a: Organisation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file another process is still writing (no end-of-file marker yet) is not served: this
+    download renders its own."""
+    from django.core.files.base import ContentFile  # noqa: PLC0415
+
+    from onestop.cases.rendered import rendered_storage  # noqa: PLC0415
+    from onestop.documents.http import _document_name  # noqa: PLC0415
+
+    case = make_case(org_a)
+    rendered_storage().save(_document_name(case, "th"), ContentFile(b"%PDF-1.4\n1 0 obj"))
+    data = request_document_response(case).content
+    assert data.rstrip().endswith(b"%%EOF")
+    assert case.display_number in pdf_text(data)

@@ -183,3 +183,27 @@ def test_control_format_and_glyphless_characters_are_dropped(pdf: FPDF) -> None:
     assert printable(pdf, "ก\x00ข\x1bค\u202eง\u200bจ😀ฉ漢ช\tซ\u00a0ฌ") == "กขคงจฉช ซ ฌ"
     assert printable(pdf, "เ\u0e01\u0e48") == "เก่"  # Thai marks are kept
     assert wrap_thai(pdf, "ข้อความ\u202e\u202dกลับด้าน", 100) == ["ข้อความกลับด้าน"]
+
+
+def test_the_compact_dictionary_cuts_words_exactly_as_pythainlps_trie() -> None:
+    """The word set (10 MB a process instead of 60) gives newmm the same answers as the trie it
+    replaces, on requests' words, place names and mixed text."""
+    from pythainlp.corpus.common import thai_words  # noqa: PLC0415
+    from pythainlp.tokenize import word_tokenize  # noqa: PLC0415
+    from pythainlp.util import dict_trie  # noqa: PLC0415
+
+    from onestop.documents.thai_text import _dictionary, _place_names  # noqa: PLC0415
+
+    trie = dict_trie(set(thai_words()) | _place_names())
+    texts = [
+        "ไฟฟ้าส่องสว่างดับหลายจุดบริเวณหน้าโรงเรียนบ้านหนองบัว ตำบลวังเจ้า อำเภอวังเจ้า จังหวัดตาก",
+        "ขอรับการสนับสนุนน้ำอุปโภคบริโภค เนื่องจากบ่อบาดาลแห้ง 3 หลังคาเรือน",
+        "ถนนชำรุดเป็นหลุมบ่อ รถจักรยานยนต์ล้มเมื่อวานนี้ (โทร. 081-234-5678)",
+        "กรุงเทพมหานครอมรรัตนโกสินทร์มหินทรายุทธยาฯ",
+        *sorted(_place_names())[:300],
+    ]
+    for text in texts:
+        assert word_tokenize(text, engine="newmm", custom_dict=_dictionary()) == word_tokenize(
+            text, engine="newmm", custom_dict=trie
+        ), text
+    assert "ไฟฟ้า" in _dictionary() and "ไฟฟ้าx" not in _dictionary()

@@ -18,7 +18,7 @@ from onestop.cases.models import Attachment, AttachmentKind, Case, CaseEvent, Ev
 from onestop.cases.selectors import case_list_by_national_id
 from onestop.cases.services import By, NewFile, case_move, case_result_photo_add
 from onestop.cases.services.privacy import case_anonymise, retention_apply
-from onestop.cases.workflow import Move
+from onestop.cases.workflow import Actor, Move
 from onestop.core.errors import DomainError
 from onestop.core.models import AuditLog
 from onestop.notifications.models import Message
@@ -132,3 +132,26 @@ def test_the_daily_command_is_idempotent_and_the_person_is_no_longer_found(
     call_command("privacy_retention")  # today: nothing is due
     assert retention_apply(now=timezone.now() + SIX_YEARS_ON) == 0
     assert Attachment.objects.filter(case=case).count() == 1
+
+
+def test_the_rendered_request_documents_go_with_the_personal_data(
+    old_case: Case, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The kept PDFs print the name and the masked ID and phone: anonymising deletes them,
+    and a document downloaded afterwards no longer carries the name."""
+    from onestop.cases.rendered import rendered_list  # noqa: PLC0415
+    from onestop.documents.http import request_document_bytes  # noqa: PLC0415
+    from tests.documents_helpers import pdf_text  # noqa: PLC0415
+
+    name = old_case.requester_first_name
+    assert name in pdf_text(request_document_bytes(old_case))
+    kept = rendered_list(old_case.pk)
+    assert len(kept) == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        case_anonymise(case=old_case, by=By(Actor.SYSTEM))
+
+    assert rendered_list(old_case.pk) == []
+    assert not storages["default"].exists(kept[0])
+    after = pdf_text(request_document_bytes(Case.objects.get(pk=old_case.pk)))
+    assert name not in after

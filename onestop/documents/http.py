@@ -1,17 +1,19 @@
 """Ready-made download responses, for the views that have already checked access (wizard,
 tracking, back office). The request document holds personal data: never cached by a browser or
-proxy (no-store); the server keeps each rendering for the same version of the request."""
+proxy (no-store); the server keeps each rendering for the same version of the request, as a file
+in the private storage (deleted with the request's personal data)."""
 
 from __future__ import annotations
 
 import hashlib
 
-from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.db.models import Count, Max
 from django.http import HttpResponse
 from django.utils.cache import add_never_cache_headers
 
 from onestop.cases.models import Case
+from onestop.cases.rendered import rendered_delete, rendered_name, rendered_storage
 from onestop.organisations.models import Organisation
 
 # The PDF modules are imported when a document is first rendered, not with the views: fpdf2,
@@ -36,11 +38,7 @@ def file_response(
     return response
 
 
-# A rendered request document is kept this long (seconds) for the same version of the request.
-DOCUMENT_CACHE_SECONDS = 7 * 24 * 3600
-
-
-def _document_key(case: Case, language: str) -> str:
+def _document_name(case: Case, language: str) -> str:
     """Changes with anything printed: the request's version (bumped by every change made
     through the services) and what the organisation and the request type print on it."""
     organisation = case.organisation
@@ -55,19 +53,31 @@ def _document_key(case: Case, language: str) -> str:
         )
     )  # fmt: skip
     digest = hashlib.sha256(printed.encode()).hexdigest()[:16]
-    return f"request-document:{case.pk}:{case.version}:{language}:{digest}"
+    return rendered_name(case_id=case.pk, version=case.version, language=language, digest=digest)
 
 
 def request_document_bytes(case: Case, *, language: str = "th") -> bytes:
     """The request document, rendered once per version of the request (and of what the
-    organisation prints on it) and then served from the cache."""
-    key = _document_key(case, language)
-    data = cache.get(key)
-    if not isinstance(data, bytes):
-        from onestop.documents import pdf  # noqa: PLC0415 (lazy, see above)
+    organisation prints on it) and kept as a file in the private storage
+    (`onestop.cases.rendered`): a download of the same version reads that file, in any process
+    on any server sharing the storage. Rendering a new version deletes the older ones; the
+    request's anonymisation deletes them all."""
+    name = _document_name(case, language)
+    storage = rendered_storage()
+    try:
+        with storage.open(name, "rb") as kept:
+            data: bytes = kept.read()
+        if data.rstrip().endswith(b"%%EOF"):  # not one being written by another process
+            return data
+    except FileNotFoundError:
+        pass
+    from onestop.documents import pdf  # noqa: PLC0415 (lazy, see above)
 
-        data = pdf.request_document_pdf(case, language=language)
-        cache.set(key, data, DOCUMENT_CACHE_SECONDS)
+    data = pdf.request_document_pdf(case, language=language)
+    saved = storage.save(name, ContentFile(data))
+    if saved != name:  # another process rendered the same version at the same moment
+        storage.delete(saved)
+    rendered_delete(case.pk, keep=frozenset({name}))
     return data
 
 

@@ -4,7 +4,8 @@ back office's data-subject page).
 
 What goes: the name, the national ID (ciphertext, look-up hash and masked form), the phone, the
 e-mail, the house number, the landmark, the citizen's own words in the timeline, the ID-card
-photo and the documents the citizen uploaded; the location is rounded to about 100 m. What
+photo, the documents the citizen uploaded and the rendered request documents (PDF, kept per
+version by `onestop.cases.rendered`); the location is rounded to about 100 m. What
 stays: the request itself (number, type, subject, details, subdistrict, dates, statuses, staff
 work and published result photos), so the organisation's statistics and published reports do
 not change. Staff must not put personal data in a subject or details; the form says so.
@@ -25,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onestop.cases.models import Attachment, AttachmentKind, Case, CaseEvent, EventKind
+from onestop.cases.rendered import rendered_delete
 from onestop.cases.services.changes import By, _lock, _record
 from onestop.cases.workflow import CLOSED_STATUSES, Actor
 from onestop.core.errors import DomainError
@@ -66,6 +68,8 @@ def case_anonymise(*, case: Case, by: By) -> Case:
             data={"files_removed": len(names)},
         )  # fmt: skip
         transaction.on_commit(lambda: _delete_files(names))
+        # The rendered request documents print the name, the masked ID and phone.
+        transaction.on_commit(lambda: rendered_delete(locked.pk))
     return changed
 
 
