@@ -24,9 +24,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))  # its neighbours: serve.py
 
-from bench.bench_tracking_attack import Browser, cases  # noqa: E402
-from bench.serve import free_port, serve  # noqa: E402
+from bench_tracking_attack import Browser, cases  # noqa: E402
+from serve import free_port, serve  # noqa: E402
 
 
 def forget_rendered(slug: str, count: int) -> None:

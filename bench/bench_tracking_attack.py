@@ -37,8 +37,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))  # its neighbours: serve.py
 
-from bench.serve import free_port, serve  # noqa: E402
+from serve import free_port, serve  # noqa: E402
 
 CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 ATTACKER = "203.0.113.66"
