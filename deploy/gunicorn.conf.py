@@ -19,5 +19,21 @@ max_requests = 2000
 max_requests_jitter = 200
 # Only the proxy on this machine may say the request came over HTTPS.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# Load Django, every view and the big read-only data (addresses, the Thai dictionary, the PDF
+# fonts: config/preload.py) once in the master, before the workers fork: they share those pages
+# (copy-on-write) instead of each building a copy (bench/memory_workers.py measures each worker's
+# own and shared memory). New code then needs a restart, not a HUP reload
+# (deploy/onestop-web.service). GUNICORN_PRELOAD=0 loads the app in each worker instead.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1") == "1"
+
+
+def when_ready(server: object) -> None:
+    """In the master, after the app is loaded and before the first fork."""
+    if preload_app:
+        from config.preload import warm  # noqa: PLC0415
+
+        warm()
+
+
 accesslog = "-"
 errorlog = "-"

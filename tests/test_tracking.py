@@ -425,3 +425,21 @@ def test_a_mapped_ipv4_address_is_read_as_ipv4_directly_and_through_a_proxy(
     assert client_ip(rf.get("/", REMOTE_ADDR="::ffff:203.0.113.5")) == "203.0.113.5"
     forwarded = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="::ffff:198.51.100.20")
     assert client_ip(forwarded) == "198.51.100.20"
+
+
+def test_downloading_the_document_again_reads_the_kept_file_in_four_queries(
+    client: Client, case: Case, django_assert_num_queries: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second download of the same version renders nothing: the session, the organisation,
+    the request (with its organisation and type) and the count of its files, then the file."""
+    check(client, case)
+    first = client.get("/wangchao/track/status/document/")
+    assert first.status_code == 200
+
+    def no_render(*args: Any, **kwargs: Any) -> bytes:
+        raise AssertionError("rendered again")
+
+    monkeypatch.setattr("onestop.documents.pdf.request_document_pdf", no_render)
+    with django_assert_num_queries(4):
+        again = client.get("/wangchao/track/status/document/")
+    assert again.content == first.content

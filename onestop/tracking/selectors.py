@@ -50,7 +50,7 @@ def case_get_verified(*, organisation: Organisation, case_id: int) -> Case:
     Http404."""
     case = (
         Case.objects.filter(organisation=organisation, pk=case_id)
-        .select_related("request_type", "request_type__category", "department")
+        .select_related("organisation", "request_type", "request_type__category", "department")
         .first()
     )
     if case is None:
