@@ -1,6 +1,7 @@
 """What each part costs a worker process: resident memory (RSS) after Django starts, after the
-first pages, and after each big piece of data is loaded (addresses, the Thai dictionary, the PDF
-fonts and a rendered request document).
+view modules, after each big piece of data is loaded (addresses, the Thai dictionary, the PDF
+fonts), after the first pages and after a rendered request document. What a whole worker holds
+after a mixed load, with the big parts loaded before the fork: bench/memory_workers.py.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/onestop_bench DEBUG=1 \\
         .venv/bin/python bench/memory.py
@@ -30,14 +31,14 @@ def rss_mb() -> float:
 def main() -> None:
     steps: list[tuple[str, Callable[[], object]]] = []
     last = rss_mb()
-    print(f"{'python started':<44} {last:7.1f} MB")
+    print(f"{"python started":<50} {last:7.1f} MB")
 
     def step(label: str, action: Callable[[], object]) -> None:
         nonlocal last
         action()
         gc.collect()
         now = rss_mb()
-        print(f"{label:<44} {now:7.1f} MB  (+{now - last:.1f})", flush=True)
+        print(f"{label:<50} {now:7.1f} MB  (+{now - last:.1f})", flush=True)
         last = now
 
     import django  # noqa: PLC0415
@@ -48,9 +49,9 @@ def main() -> None:
 
     setup_test_environment()
     client = Client()
-    step("home, organisation, OSS centre pages", lambda: [
-        client.get(path) for path in ("/", "/wangchao/", "/wangchao/oss/")
-    ])  # fmt: skip
+    from django.urls import get_resolver  # noqa: PLC0415
+
+    step("every view module (with fpdf2 for the PDF views)", lambda: get_resolver().url_patterns)
     from onestop.core import addresses  # noqa: PLC0415
 
     step("address data (7,000+ subdistricts)", addresses._by_code)
@@ -62,6 +63,9 @@ def main() -> None:
     from onestop.documents.pdf import request_document_pdf  # noqa: PLC0415
 
     step("PDF fonts (Sarabun regular and bold)", new_pdf)
+    step("home, organisation, OSS centre pages", lambda: [
+        client.get(path) for path in ("/", "/wangchao/", "/wangchao/oss/")
+    ])  # fmt: skip
     case = Case.objects.filter(organisation__slug="wangchao").order_by("-pk").first()
     if case is not None:
         step("a request document rendered", lambda: request_document_pdf(case))
