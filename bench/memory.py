@@ -31,7 +31,7 @@ def rss_mb() -> float:
 def main() -> None:
     steps: list[tuple[str, Callable[[], object]]] = []
     last = rss_mb()
-    print(f"{"python started":<50} {last:7.1f} MB")
+    print(f"{'python started':<50} {last:7.1f} MB")
 
     def step(label: str, action: Callable[[], object]) -> None:
         nonlocal last
