@@ -61,10 +61,15 @@ def load(port: int, slug: str, cookie: str, known: list[tuple[str, str]], rounds
                 (f"/staff/{slug}/", {"Cookie": cookie}),
                 (f"/staff/{slug}/?tab=all&q={SEARCH}", {"Cookie": cookie}),
             ):  # fmt: skip
-                conn.request("GET", path, headers=headers)
-                response = conn.getresponse()
-                response.read()
-                mine += response.status != 200
+                try:
+                    conn.request("GET", path, headers=headers)
+                    response = conn.getresponse()
+                    response.read()
+                    mine += response.status != 200
+                except (OSError, http.client.HTTPException):
+                    conn.close()
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+                    mine += 1
             if n % 5 == 0:  # a citizen tracks a request and downloads its document
                 browser = Browser(port, f"/{slug}/track/")
                 browser.prepare("127.0.0.1")
@@ -92,12 +97,16 @@ def main() -> None:
     parser.add_argument("--slug", default="wangchao")
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--app-dir", type=Path, default=ROOT)
+    parser.add_argument("--log", type=Path, help="append gunicorn's log here")
     options = parser.parse_args()
     name, value = staff_cookie(options.slug)
     known = cases(options.slug, 20)
     for preload in ("1", "0"):
         port = free_port()
-        server = serve(port, app_dir=options.app_dir.resolve(), env={"GUNICORN_PRELOAD": preload})
+        server = serve(
+            port, app_dir=options.app_dir.resolve(), env={"GUNICORN_PRELOAD": preload},
+            log=options.log,
+        )  # fmt: skip
         try:
             errors = load(port, options.slug, f"{name}={value}", known, options.rounds)
             print(f"preload_app={'on' if preload == '1' else 'off'}  (load errors: {errors})")

@@ -24,10 +24,11 @@ def free_port() -> int:
 
 
 def serve(
-    port: int, *, app_dir: Path = ROOT, env: dict[str, str] | None = None
+    port: int, *, app_dir: Path = ROOT, env: dict[str, str] | None = None, log: Path | None = None
 ) -> subprocess.Popen[bytes]:
     """gunicorn -c deploy/gunicorn.conf.py (4 workers x 4 threads unless WEB_CONCURRENCY and
-    GUNICORN_THREADS say otherwise), `env` added to this process's environment."""
+    GUNICORN_THREADS say otherwise), `env` added to this process's environment; its log (errors,
+    workers booting and stopping) appended to `log`."""
     full = dict(os.environ)
     full.pop("DEBUG", None)
     full.update({
@@ -49,7 +50,8 @@ def serve(
         [sys.executable, "-m", "gunicorn", "config.wsgi:application",
          "-c", str(app_dir / "deploy" / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}",
          "--access-logfile", "/dev/null"],
-        cwd=app_dir, env=full, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=app_dir, env=full, stdout=subprocess.DEVNULL,
+        stderr=log.open("ab") if log else subprocess.DEVNULL,
     )  # fmt: skip
     for _ in range(600):
         try:
