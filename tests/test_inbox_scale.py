@@ -5,6 +5,7 @@ requests table (EXPLAIN on a seeded table)."""
 from __future__ import annotations
 
 import pytest
+from django import forms
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -13,7 +14,9 @@ from django.utils import translation
 from onestop.backoffice import selectors
 from onestop.backoffice.selectors import InboxQuery, case_list_for_staff
 from onestop.backoffice.views.inbox import _count_shown
-from onestop.cases.models import Case
+from onestop.cases.models import Case, Channel
+from onestop.cases.workflow import Status
+from onestop.core.forms import QuickSelect
 from onestop.organisations.models import Organisation
 from tests.backoffice_helpers import sign_in
 from tests.conftest import Staff
@@ -140,3 +143,28 @@ def test_on_postgresql_the_inbox_reads_the_requests_through_an_index(
     assert len(plans) >= 4  # counts and a page, twice
     for plan in plans:
         assert "Seq Scan on cases_case" not in plan, plan
+
+
+def test_the_filters_quick_select_writes_djangos_html() -> None:
+    choices = [
+        ("", "ทั้งหมด"),
+        (1, "ไฟฟ้า & ประปา <ด่วน>"),
+        ("กลุ่ม", [("a", "ก"), ("b", 'ข "ค"')]),
+        (2, "ถนน"),
+    ]
+    attrs = {"id": "id_x", "data-x": 'a"b', "disabled": False, "autofocus": True}
+    for value in ("", 1, "1", "b", None, ["1", "b"]):
+        quick = QuickSelect(attrs=attrs, choices=choices).render("x", value)
+        plain = forms.Select(attrs=attrs, choices=choices).render("x", value)
+        assert quick == plain
+
+
+def test_the_labels_of_a_request_are_djangos() -> None:
+    for status, channel, priority in zip(
+        Status.values, [*Channel.values, "?"] * 3, [1, 2, 3, 4, 9] * 2, strict=False
+    ):
+        case = Case(status=status, channel=channel, priority=priority)
+        for name in ("status", "channel", "priority"):
+            field = Case._meta.get_field(name)
+            djangos = case._get_FIELD_display(field)  # type: ignore[attr-defined]  # Django's own
+            assert getattr(case, f"get_{name}_display")() == str(djangos)

@@ -18,7 +18,7 @@ from onestop.backoffice.selectors import SORTS, InboxQuery
 from onestop.cases.models import Channel
 from onestop.cases.workflow import Status
 from onestop.catalog.models import Category, RequestType
-from onestop.core.forms import OneStopForm
+from onestop.core.forms import OneStopForm, QuickSelect
 from onestop.core.thaidate import BE_OFFSET
 from onestop.organisations.models import Department
 
@@ -62,24 +62,29 @@ def _date_widget() -> forms.TextInput:
 class InboxFilterForm(StaffForm):
     q = forms.CharField(label=_("ค้นหา"), required=False, max_length=100,
                         help_text=_("เลขคำร้อง หัวข้อ รายละเอียด หรือชื่อผู้ยื่น"))  # fmt: skip
-    status = forms.ChoiceField(label=_("สถานะ"), required=False)
-    category = forms.TypedChoiceField(label=_("หมวด"), required=False, coerce=int, empty_value=None)
+    # Every list is a QuickSelect: Django's HTML without a template per option (dozens of
+    # options: every request type and member, on a page opened all day).
+    status = forms.ChoiceField(label=_("สถานะ"), required=False, widget=QuickSelect)
+    category = forms.TypedChoiceField(
+        label=_("หมวด"), required=False, coerce=int, empty_value=None, widget=QuickSelect
+    )
     request_type = forms.TypedChoiceField(
-        label=_("ประเภทคำร้อง"), required=False, coerce=int, empty_value=None
+        label=_("ประเภทคำร้อง"), required=False, coerce=int, empty_value=None, widget=QuickSelect
     )
     department = forms.TypedChoiceField(
-        label=_("กอง/สำนัก"), required=False, coerce=int, empty_value=None
+        label=_("กอง/สำนัก"), required=False, coerce=int, empty_value=None, widget=QuickSelect
     )
     assignee = forms.TypedChoiceField(
-        label=_("ผู้รับผิดชอบ"), required=False, coerce=int, empty_value=None
+        label=_("ผู้รับผิดชอบ"), required=False, coerce=int, empty_value=None, widget=QuickSelect
     )
-    channel = forms.ChoiceField(label=_("ช่องทาง"), required=False)
+    channel = forms.ChoiceField(label=_("ช่องทาง"), required=False, widget=QuickSelect)
     overdue = forms.BooleanField(label=_("เฉพาะที่เกินกำหนด"), required=False)
     date_from = BuddhistDateField(label=_("ยื่นตั้งแต่วันที่"), required=False, widget=_date_widget())
     date_to = BuddhistDateField(label=_("ถึงวันที่"), required=False, widget=_date_widget())
     sort = forms.ChoiceField(
         label=_("เรียงตาม"),
         required=False,
+        widget=QuickSelect,
         choices=list(
             zip(
                 SORTS,
