@@ -241,7 +241,6 @@ def test_documents_are_not_compressed_again_text_is() -> None:
     request = RequestFactory().get("/", HTTP_ACCEPT_ENCODING="gzip")
     pdf = HttpResponse(b"%PDF-1.7 " + b"x" * 5000, content_type="application/pdf")
     middleware = GZipMiddleware(lambda _request: pdf)
-    assert not middleware(request).has_header("Content-Encoding")
+    assert not middleware.process_response(request, pdf).has_header("Content-Encoding")
     csv = HttpResponse(b"a,b\n" * 2000, content_type="text/csv; charset=utf-8")
-    middleware = GZipMiddleware(lambda _request: csv)
-    assert middleware(request)["Content-Encoding"] == "gzip"
+    assert middleware.process_response(request, csv)["Content-Encoding"] == "gzip"
