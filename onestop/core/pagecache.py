@@ -24,14 +24,23 @@ What a cached page may hold, and how it stays honest:
 - Whatever a signal cannot see (a queryset `update()`, the monthly counts behind "most used")
   is bounded by `ONESTOP_PAGE_CACHE_SECONDS`, the longest an entry lives (0: no cache).
 - At most `ONESTOP_PAGE_CACHE_KB` of pages per worker, the least recently used dropped first.
+
+Compressed once: each piece between two tokens is kept deflated too (raw deflate, flushed to a
+byte boundary), and a visitor who accepts gzip gets those pieces with their own token deflated
+on its own in between, in one gzip member with the CRC of the whole page, and up to 100 random
+bytes in the header as Django's `GZipMiddleware` puts them (its BREACH mitigation). The token
+never shares a compression window with the page, so no reflected text can be compressed against
+it.
 """
 
 from __future__ import annotations
 
 import re
 import secrets
+import struct
 import threading
 import time
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,7 +53,9 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 VERSION_KEY = "onestop:public-pages:version"
 _TOKEN_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
@@ -60,21 +71,50 @@ class _Entry:
     status: int
     headers: tuple[tuple[str, str], ...]
     pieces: tuple[bytes, ...]  # the page cut where each CSRF token was
+    deflated: tuple[bytes, ...]  # each piece deflated, the last one ending the stream
 
     @property
     def size(self) -> int:
-        return sum(len(piece) for piece in self.pieces) + 200
+        return sum(len(piece) for piece in (*self.pieces, *self.deflated)) + 200
 
     def response(self, request: HttpRequest) -> HttpResponse:
-        if len(self.pieces) == 1:
-            body = self.pieces[0]
-        else:
+        token = b""
+        if len(self.pieces) > 1:
             token = b'name="csrfmiddlewaretoken" value="' + get_token(request).encode() + b'"'
-            body = token.join(self.pieces)
-        response = HttpResponse(body, status=self.status)
+        if re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+            response = HttpResponse(self._gzip(token), status=self.status)
+            response.headers["Content-Encoding"] = "gzip"
+        else:
+            response = HttpResponse(token.join(self.pieces), status=self.status)
         for name, value in self.headers:
             response.headers[name] = value
+        patch_vary_headers(response, ("Accept-Encoding",))
         return response
+
+    def _gzip(self, token: bytes) -> bytes:
+        crc = zlib.crc32(self.pieces[0])
+        for piece in self.pieces[1:]:
+            crc = zlib.crc32(piece, zlib.crc32(token, crc))
+        length = sum(len(piece) for piece in self.pieces) + len(token) * (len(self.pieces) - 1)
+        deflated_token = _deflate(token, last=False) if token else b""
+        padding = b"a" * secrets.randbelow(GZipMiddleware.max_random_bytes)
+        return b"".join(
+            (
+                b"\x1f\x8b\x08\x08\x00\x00\x00\x00\x00\xff",  # gzip, FNAME, mtime 0
+                padding + b"\x00",
+                deflated_token.join(self.deflated),
+                struct.pack("<II", crc, length & 0xFFFFFFFF),
+            )
+        )
+
+
+def _deflate(data: bytes, *, last: bool) -> bytes:
+    """`data` as raw deflate blocks on their own: ending the stream if `last`, else flushed to
+    a byte boundary so that more blocks may follow."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush(
+        zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH
+    )
 
 
 class _Store:
@@ -188,6 +228,9 @@ def _entry(request: HttpRequest, response: HttpResponse, version: str) -> _Entry
             (name, value) for name, value in response.headers.items() if name != "Content-Length"
         ),
         pieces=tuple(pieces),
+        deflated=tuple(
+            _deflate(piece, last=number == len(pieces) - 1) for number, piece in enumerate(pieces)
+        ),
     )
 
 
