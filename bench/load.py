@@ -93,15 +93,20 @@ def staff_paths(slug: str) -> dict[str, str]:
     }
 
 
-def endpoints(slug: str) -> list[Endpoint]:
-    extra = staff_paths(slug)
-    return [
+def endpoints(slug: str, *, staff: bool = True) -> list[Endpoint]:
+    citizens = [
         Endpoint("hello world", "/bench/hello/"),
         Endpoint("home", "/"),
         Endpoint("organisation", f"/{slug}/"),
         Endpoint("OSS centre", f"/{slug}/oss/"),
         Endpoint("wizard step 1", f"/{slug}/request/"),
         Endpoint("tracking form", f"/{slug}/track/"),
+    ]
+    if not staff:
+        return citizens
+    extra = staff_paths(slug)
+    return [
+        *citizens,
         Endpoint("inbox default tab", f"/staff/{slug}/", staff=True),
         Endpoint("inbox tab new", f"/staff/{slug}/?tab=new", staff=True),
         Endpoint("inbox tab overdue", f"/staff/{slug}/?tab=overdue", staff=True),
@@ -167,10 +172,22 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument(
+        "--only",
+        default="",
+        help="`citizens`, or the endpoints whose name contains one of these (comma-separated)",
+    )
     options = parser.parse_args()
-    name, value = staff_cookie(options.slug)
-    cookie = f"{name}={value}"
-    targets = endpoints(options.slug)
+    # Citizens only (`--only citizens`): nothing is written to the database (no staff session).
+    staff = options.only != "citizens"
+    targets = endpoints(options.slug, staff=staff)
+    if options.only and staff:
+        wanted = options.only.split(",")
+        targets = [targets[0]] + [e for e in targets[1:] if any(w in e.name for w in wanted)]
+    cookie = ""
+    if staff:
+        name, value = staff_cookie(options.slug)
+        cookie = f"{name}={value}"
     hello = targets[0]
     runs: dict[str, list[tuple[float, Result]]] = {e.name: [] for e in targets}
     rng = random.Random(0)

@@ -67,6 +67,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "onestop.core.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML, JSON and CSV compressed when the browser accepts gzip, with Django's BREACH
+    # mitigation (random bytes in the gzip header; CSRF tokens are masked per response). After
+    # WhiteNoise, which serves its own precompressed static files (onestop.core.compression).
+    "onestop.core.compression.GZipMiddleware",
     # NUL characters, body size and unreadable forms are refused before the session is read
     # and before CSRF reads the body (onestop.core.ingress).
     "onestop.core.ingress.IngressMiddleware",
@@ -331,6 +335,13 @@ LOGGING = {
 
 # /metrics (Prometheus, onestop.core.metrics): answered only with this bearer token; unset: 404.
 ONESTOP_METRICS_TOKEN = env_str("ONESTOP_METRICS_TOKEN", "")
+
+# Public pages kept rendered in each worker (onestop.core.pagecache): the longest a page is
+# kept (0: never; changes of an organisation or its catalogue drop it at once), how often a
+# worker reads the shared version, and each worker's budget in KB.
+ONESTOP_PAGE_CACHE_SECONDS = env_int("ONESTOP_PAGE_CACHE_SECONDS", 60)
+ONESTOP_PAGE_CACHE_CHECK_SECONDS = env_int("ONESTOP_PAGE_CACHE_CHECK_SECONDS", 1)
+ONESTOP_PAGE_CACHE_KB = env_int("ONESTOP_PAGE_CACHE_KB", 4096)
 
 # Tracking (check results): failed attempts allowed per request number and per client address
 # in a window, then a lock for the same time; how long a verified check lasts in the session.

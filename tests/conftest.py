@@ -16,6 +16,7 @@ from django.test import Client
 from django.utils import translation
 
 from onestop.catalog.models import RequestType
+from onestop.core import pagecache
 from onestop.organisations.models import Organisation, Role
 from onestop.organisations.services import staff_create
 from tests.backoffice_helpers import sign_in
@@ -31,6 +32,13 @@ def _language_of_each_test_is_its_own() -> Iterator[None]:
     it back); the next test starts in the default language, whatever ran before it."""
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _public_pages_of_each_test_are_its_own() -> None:
+    """The page cache lives in the process; the data of a test is rolled back after it, and a
+    rollback sends no signal: each test starts with no page kept (onestop.core.pagecache)."""
+    pagecache.clear_local()
 
 
 def require_tool(name: str) -> str:

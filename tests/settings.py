@@ -47,3 +47,7 @@ if DATABASES["replica"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="onestop-static-"))
 
 ONESTOP_MAP_TILES_URL = ""  # no map tiles from the internet in tests
+
+# The page cache's shared version is read when a test asks (tests/test_public_page_cache.py sets
+# 0), not at random after a second of a slow test: query budgets stay exact.
+ONESTOP_PAGE_CACHE_CHECK_SECONDS = 3600

@@ -38,6 +38,7 @@ from onestop.core.errors import DomainError
 from onestop.core.identity import format_mobile
 from onestop.core.ingress import accepts_uploads
 from onestop.core.masking import mask_national_id
+from onestop.core.pagecache import public_page
 from onestop.documents.http import request_document_response
 from onestop.eservice.forms import (
     TITLES,
@@ -48,7 +49,7 @@ from onestop.eservice.forms import (
     PlaceForm,
 )
 from onestop.eservice.selectors import case_get_by_submission_key, map_start
-from onestop.eservice.wizard import DRAFT_VALUE_MAX, STEPS, Wizard
+from onestop.eservice.wizard import DRAFT_VALUE_MAX, STEPS, Wizard, wizard_in_session
 from onestop.organisations.models import Organisation
 from onestop.organisations.selectors import organisation_get_public
 
@@ -170,8 +171,13 @@ def _kept_on_outage(back: str) -> Callable[[_View], _View]:
 
 
 # -- step 1 ------------------------------------------------------------------------------------
+def _wizard_started(request: HttpRequest, slug: str) -> bool:
+    return wizard_in_session(request.session, slug)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
+@public_page(personal=_wizard_started)  # a first visit's empty form is the same for everyone
 def details(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = organisation_get_public(slug=slug)
     wizard = Wizard(request.session, slug)

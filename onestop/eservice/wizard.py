@@ -367,6 +367,13 @@ class Wizard:
             default_storage.delete(staged.path)
 
 
+def wizard_in_session(session: SessionBase, slug: str) -> bool:
+    """Whether `session` holds anything of `slug`'s wizard: a state, a draft, filed numbers
+    (then its first step is drawn for this visitor, never taken from the page cache)."""
+    prefix = f"eservice:{slug}"
+    return any(key == prefix or key.startswith(f"{prefix}:") for key in session.keys())  # noqa: SIM118 (no __iter__)
+
+
 def staging_clear(*, older_than: dt.timedelta) -> int:
     """Delete staged files of wizards abandoned longer ago than `older_than`; return how many."""
     cutoff = timezone.now() - older_than

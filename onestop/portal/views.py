@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from onestop.core.pagecache import public_page
 from onestop.organisations.selectors import organisation_get_public
 from onestop.portal.selectors import (
     ServiceRow,
@@ -28,6 +29,7 @@ LOGO_TYPES = {"image/png", "image/jpeg", "image/webp", "image/gif"}
 
 
 @require_GET
+@public_page()
 def home(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:100].strip()
     provinces = province_list()
@@ -57,12 +59,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@public_page()
 def organisation_page(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = organisation_get_public(slug=slug)
     return render(request, "portal/organisation.html", {"organisation": organisation})
 
 
 @require_GET
+@public_page()
 def oss_page(request: HttpRequest, slug: str) -> HttpResponse:
     """The One Stop Service centre: check results, then the catalogue as compact rows by
     category, the organisation's most used types first, and a filter (`?q=`, and as you type

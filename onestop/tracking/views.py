@@ -35,6 +35,7 @@ from onestop.cases.workflow import Actor, Move, Status, allowed_moves
 from onestop.core.errors import DomainError
 from onestop.core.ingress import accepts_uploads
 from onestop.core.net import client_ip
+from onestop.core.pagecache import public_page
 from onestop.documents.http import request_document_response
 from onestop.organisations.models import Organisation
 from onestop.organisations.selectors import organisation_get_public
@@ -143,6 +144,7 @@ def _check_page(
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@public_page()  # the empty form (GET); a post is always checked
 def check(request: HttpRequest, slug: str) -> HttpResponse:
     """The check form (GET) and the check of the pair (POST)."""
     organisation = organisation_get_public(slug=slug)
