@@ -42,7 +42,8 @@ find /var/lib/onestop -mindepth 1 -delete
 BOOT = """\
 # What the packages enabled starts with the machine (policy-rc.d kept it from starting at install).
 for cluster in /etc/postgresql/*/*; do
-  pg_ctlcluster --skip-systemctl-redirect "$(basename "$(dirname "$cluster")")" "$(basename "$cluster")" start
+  version=$(basename "$(dirname "$cluster")")
+  pg_ctlcluster --skip-systemctl-redirect "$version" "$(basename "$cluster")" start
 done
 systemctl start caddy
 """

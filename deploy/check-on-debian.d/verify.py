@@ -22,6 +22,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 HOST = "oss.example.go.th"
 CA = Path("/var/lib/caddy/.local/share/caddy/pki/authorities/local/root.crt")
@@ -43,7 +44,11 @@ def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str,
     request = urllib.request.Request(url, headers=headers or {})
     try:
         with opener().open(request, timeout=30) as response:
-            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
+            return (
+                response.status,
+                {k.lower(): v for k, v in response.headers.items()},
+                response.read(),
+            )
     except urllib.error.HTTPError as error:
         return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
 
@@ -62,7 +67,9 @@ def wait_for_site() -> None:
                 return
         except OSError as error:
             if time.monotonic() > deadline:
-                raise SystemExit(f"verify.py: https://{HOST}/health/live never answered: {error}") from error
+                raise SystemExit(
+                    f"verify.py: https://{HOST}/health/live never answered: {error}"
+                ) from error
         time.sleep(1)
 
 
@@ -80,13 +87,16 @@ def processes() -> list[tuple[str, str]]:
 
 
 def manage(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["/srv/onestop/deploy/manage", *args], capture_output=True, text=True, check=False)
+    return subprocess.run(
+        ["/srv/onestop/deploy/manage", *args], capture_output=True, text=True, check=False
+    )
 
 
-def fingerprint() -> dict[str, object]:
+def fingerprint() -> dict[str, Any]:
     counted = manage(
         "shell", "-c",
-        "from onestop.cases.models import Case; from onestop.organisations.models import Organisation; "
+        "from onestop.cases.models import Case; "
+        "from onestop.organisations.models import Organisation; "
         "print(Case.objects.count(), Organisation.objects.count())",
     )  # fmt: skip
     assert counted.returncode == 0, counted.stderr
@@ -107,16 +117,23 @@ def check_site() -> None:
     status, headers, _ = get(f"https://{HOST}/", {"Accept-Encoding": "gzip"})
     ok(headers.get("content-encoding") in ("gzip", "zstd"), "the page compressed by Caddy")
     status, headers, _ = get(f"http://{HOST}/")
-    ok(status in (301, 308) and headers.get("location", "").startswith(f"https://{HOST}/"), "http:// redirected to https://")
+    ok(
+        status in (301, 308) and headers.get("location", "").startswith(f"https://{HOST}/"),
+        "http:// redirected to https://",
+    )
 
     assets = re.findall(rb'(?:href|src)="(/static/[^"]+\.(?:css|js))"', body)
     ok(bool(assets), "the page links static files")
     asset = assets[0].decode()
     for encoding in ("br", "gzip"):
         status, headers, _ = get(f"https://{HOST}{asset}", {"Accept-Encoding": encoding})
-        ok(status == 200 and headers.get("content-encoding") == encoding, f"{asset} served {encoding}-encoded")
+        ok(
+            status == 200 and headers.get("content-encoding") == encoding,
+            f"{asset} served {encoding}-encoded",
+        )
         cache = headers.get("cache-control", "")
-        age = int(re.search(r"max-age=(\d+)", cache).group(1)) if "max-age=" in cache else 0
+        found = re.search(r"max-age=(\d+)", cache)
+        age = int(found.group(1)) if found else 0
         ok(age >= 365 * 86400 and "immutable" in cache, f"{asset}: Cache-Control {cache!r}")
 
     status, _, body = get(f"https://{HOST}/health/ready")
@@ -130,13 +147,27 @@ def check_site() -> None:
     ok(get(f"https://{HOST}/metrics")[0] == 404, "/metrics without the token: 404")
 
     running = processes()
-    onestop_uid = subprocess.run(["id", "-u", "onestop"], capture_output=True, text=True, check=True).stdout.strip()
-    gunicorns = [c for c, uid in running if "gunicorn" in c and "config.wsgi" in c and uid == onestop_uid]
+    onestop_uid = subprocess.run(
+        ["id", "-u", "onestop"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    gunicorns = [
+        c for c, uid in running if "gunicorn" in c and "config.wsgi" in c and uid == onestop_uid
+    ]
     cores = len(os.sched_getaffinity(0))
-    ok(len(gunicorns) == 1 + 2 * cores + 1, f"gunicorn: a master and {2 * cores + 1} workers for {cores} cores (found {len(gunicorns)})")
-    ok(any("db_worker" in c and uid == onestop_uid for c, uid in running), "the task worker runs as onestop")
+    ok(
+        len(gunicorns) == 1 + 2 * cores + 1,
+        f"gunicorn: a master and {2 * cores + 1} workers for {cores} cores "
+        f"(found {len(gunicorns)})",
+    )
+    ok(
+        any("db_worker" in c and uid == onestop_uid for c, uid in running),
+        "the task worker runs as onestop",
+    )
     result = manage("check", "--deploy", "--fail-level", "WARNING")
-    ok(result.returncode == 0 and "no issues" in result.stdout, "check --deploy: no issues\n" + result.stdout + result.stderr)
+    ok(
+        result.returncode == 0 and "no issues" in result.stdout,
+        "check --deploy: no issues\n" + result.stdout + result.stderr,
+    )
 
 
 def main() -> None:
@@ -149,10 +180,20 @@ def main() -> None:
         STATE.write_text(json.dumps(fingerprint()))
         print("fingerprint:", STATE.read_text()[:300])
     else:
-        ok(get(f"https://{HOST}/wangchao/")[0] == 200, "the demo organisation's page after the restore")
+        ok(
+            get(f"https://{HOST}/wangchao/")[0] == 200,
+            "the demo organisation's page after the restore",
+        )
         before, after = json.loads(STATE.read_text()), fingerprint()
-        ok(before["cases_organisations"] == after["cases_organisations"], f"requests and organisations: {before['cases_organisations']} = {after['cases_organisations']}")
-        ok(before["files"] == after["files"] and len(after["files"]) > 0, f"{len(after['files'])} files, every SHA-256 the same")
+        ok(
+            before["cases_organisations"] == after["cases_organisations"],
+            f"requests, organisations: {before['cases_organisations']} = "
+            f"{after['cases_organisations']}",
+        )
+        ok(
+            before["files"] == after["files"] and len(after["files"]) > 0,
+            f"{len(after['files'])} files, every SHA-256 the same",
+        )
 
 
 if __name__ == "__main__":
