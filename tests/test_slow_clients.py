@@ -128,6 +128,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             )  # fmt: skip
             processes.append(proxy)
             _wait_until_up(f"http://127.0.0.1:{port}", proxy)
+        # The first home page of a fresh worker imports and compiles what the rest reuse: not
+        # a cost that any of the tests below is about.
+        with urllib.request.urlopen(f"http://127.0.0.1:{gunicorn_port}/", timeout=60) as first:
+            first.read()
         yield Site(gunicorn=f"http://127.0.0.1:{gunicorn_port}",
                    proxy=f"http://127.0.0.1:{proxy_port}",
                    proxy_streaming_bodies=f"http://127.0.0.1:{streaming_port}")  # fmt: skip
