@@ -5,7 +5,7 @@ was wiped and the backup restored, with the same fingerprint.
 
 Over HTTPS through Caddy (its own CA, `tls internal`): the home page; http:// redirected to
 https://; HSTS and CSP on pages; a static file precompressed (Brotli and gzip) with a year-long
-immutable Cache-Control; /health/ready; /metrics with the token (404 without). On the machine:
+immutable Cache-Control; /health/ready; /metrics with the token (401 without). On the machine:
 gunicorn with 2 workers per core + 1, the task worker running as onestop, and
 `deploy/manage check --deploy` with no warning at all."""
 
@@ -104,7 +104,7 @@ def fingerprint() -> dict[str, Any]:
         str(path.relative_to(MEDIA)): hashlib.sha256(path.read_bytes()).hexdigest()
         for path in sorted(MEDIA.rglob("*")) if path.is_file()
     }  # fmt: skip
-    return {"cases_organisations": counted.stdout.split(), "files": files}
+    return {"cases_organisations": counted.stdout.strip().splitlines()[-1].split(), "files": files}
 
 
 def check_site() -> None:
@@ -144,7 +144,7 @@ def check_site() -> None:
     )  # fmt: skip
     status, _, body = get(f"https://{HOST}/metrics", {"Authorization": f"Bearer {token}"})
     ok(status == 200 and b"onestop_" in body, "/metrics with the token")
-    ok(get(f"https://{HOST}/metrics")[0] == 404, "/metrics without the token: 404")
+    ok(get(f"https://{HOST}/metrics")[0] == 401, "/metrics without the token: 401")
 
     running = processes()
     onestop_uid = subprocess.run(
