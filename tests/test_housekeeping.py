@@ -46,6 +46,7 @@ EVIDENCE = {
     "django-ninja": "from ninja import",  # the staff API and its OpenAPI 3.1 (onestop/api)
     "schemathesis": "import schemathesis",  # the OpenAPI contract checked (tests/test_api_schema)
     "types-openpyxl": "from openpyxl",  # its type stubs, for mypy
+    "brotli": "precompressed_with_brotli",  # WhiteNoise writes .br files with it (test_deploy)
 }
 
 

@@ -1,12 +1,16 @@
 """Slow clients against the documented production setup (README, "Production"): gunicorn with
 deploy/gunicorn.conf.py behind Caddy with deploy/Caddyfile (its host name, log and error-page
 paths replaced by the test's). Eight connections trickle a request head, one header line a
-second, and never finish it; meanwhile ordinary visitors ask for the home page and /health/live.
+second, and never finish it; or send a whole head and then trickle a form body, 100 bytes a
+second, and never finish it either. Meanwhile ordinary visitors ask for the home page and
+/health/live.
 
-Through Caddy every ordinary request is answered quickly: Caddy reads a request's whole head
-before it talks to gunicorn, so the trickling connections never reach gunicorn's threads.
-Against gunicorn alone the same attack starves its threads and ordinary requests time out, so
-the first test cannot pass merely because the attack is harmless. gunicorn runs 1 worker x 2
+Through Caddy every ordinary request is answered quickly: Caddy reads a request's whole head,
+and (`buffer_requests`) its whole body, before it talks to gunicorn, so the trickling
+connections never reach gunicorn's threads. The controls: against gunicorn alone the same
+attacks starve its threads and ordinary requests time out; and so do trickled bodies through
+the same Caddyfile without its two buffering lines, so the body test cannot pass merely
+because the attack is harmless. gunicorn runs 1 worker x 2
 threads here (WEB_CONCURRENCY, GUNICORN_THREADS) so that eight connections are enough; in
 production there are more threads and an attacker needs more connections, not a new trick."""
 
@@ -47,6 +51,10 @@ def free_port() -> int:
 class Site:
     gunicorn: str
     proxy: str
+    proxy_streaming_bodies: str
+
+
+BUFFERING = ("\t\tbuffer_requests\n", "\t\tmax_buffer_size 64MB\n")
 
 
 def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
@@ -63,15 +71,17 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
             time.sleep(0.2)
 
 
-def _caddyfile(proxy_port: int, gunicorn_port: int, tmp: Path) -> str:
+def _caddyfile(proxy_port: int, gunicorn_port: int, tmp: Path, *, buffering: bool = True) -> str:
     """deploy/Caddyfile as shipped, with the machine-specific names replaced (each must exist,
-    so that a change to the shipped file is noticed here) and Caddy's admin API off."""
+    so that a change to the shipped file is noticed here) and Caddy's admin API off; without
+    `buffering`, the two lines that make Caddy read whole request bodies are left out."""
     text = (DEPLOY / "Caddyfile").read_text()
     for shipped, here in (
         ("oss.example.go.th {", f"http://127.0.0.1:{proxy_port} {{"),
         ("reverse_proxy 127.0.0.1:8000", f"reverse_proxy 127.0.0.1:{gunicorn_port}"),
         ("/srv/onestop/deploy/errors", str(DEPLOY / "errors")),
-        ("/var/log/caddy/onestop.log", str(tmp / "caddy.log")),
+        ("/var/log/caddy/onestop.log", str(tmp / f"caddy-{proxy_port}.log")),
+        *((line, "") for line in BUFFERING if not buffering),
     ):
         assert text.count(shipped) == 1, f"deploy/Caddyfile no longer has {shipped!r}"
         text = text.replace(shipped, here)
@@ -94,8 +104,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             [sys.executable, "manage.py", *command],
             cwd=ROOT, env=env, check=True, timeout=300, capture_output=True,
         )  # fmt: skip
-    gunicorn_port, proxy_port = free_port(), free_port()
+    gunicorn_port, proxy_port, streaming_port = free_port(), free_port(), free_port()
     (tmp / "Caddyfile").write_text(_caddyfile(proxy_port, gunicorn_port, tmp))
+    (tmp / "Caddyfile.streaming").write_text(
+        _caddyfile(streaming_port, gunicorn_port, tmp, buffering=False)
+    )
     gunicorn_env = {
         **env, "ONESTOP_BIND": f"127.0.0.1:{gunicorn_port}",
         "WEB_CONCURRENCY": "1", "GUNICORN_THREADS": "2",
@@ -108,14 +121,20 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     processes = [gunicorn]
     try:
         _wait_until_up(f"http://127.0.0.1:{gunicorn_port}", gunicorn)
-        proxy = subprocess.Popen(
-            [caddy, "run", "--config", str(tmp / "Caddyfile"), "--adapter", "caddyfile"],
-            cwd=tmp, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        processes.append(proxy)
-        _wait_until_up(f"http://127.0.0.1:{proxy_port}", proxy)
+        for name, port in (("Caddyfile", proxy_port), ("Caddyfile.streaming", streaming_port)):
+            proxy = subprocess.Popen(
+                [caddy, "run", "--config", str(tmp / name), "--adapter", "caddyfile"],
+                cwd=tmp, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )  # fmt: skip
+            processes.append(proxy)
+            _wait_until_up(f"http://127.0.0.1:{port}", proxy)
+        # The first home page of a fresh worker imports and compiles what the rest reuse: not
+        # a cost that any of the tests below is about.
+        with urllib.request.urlopen(f"http://127.0.0.1:{gunicorn_port}/", timeout=60) as first:
+            first.read()
         yield Site(gunicorn=f"http://127.0.0.1:{gunicorn_port}",
-                   proxy=f"http://127.0.0.1:{proxy_port}")  # fmt: skip
+                   proxy=f"http://127.0.0.1:{proxy_port}",
+                   proxy_streaming_bodies=f"http://127.0.0.1:{streaming_port}")  # fmt: skip
     finally:
         for process in processes:
             process.send_signal(signal.SIGTERM)
@@ -131,18 +150,24 @@ class SlowClients:
         self.sockets = []
         for _ in range(SLOW_CONNECTIONS):
             conn = socket.create_connection((host, int(port)), timeout=5)
-            conn.sendall(f"GET / HTTP/1.1\r\nHost: {host}:{port}\r\n".encode())
+            conn.sendall(self.opening(f"{host}:{port}"))
             self.sockets.append(conn)
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._trickle, daemon=True)
 
+    def opening(self, host: str) -> bytes:
+        return f"GET / HTTP/1.1\r\nHost: {host}\r\n".encode()
+
+    def next_piece(self, number: int) -> bytes:
+        return f"X-Slow-{number}: {'a' * 20}\r\n".encode()
+
     def _trickle(self) -> None:
-        line = 0
+        number = 0
         while not self.stop.wait(1.0):
-            line += 1
+            number += 1
             for conn in self.sockets:
                 with contextlib.suppress(OSError):  # the server gave up on it: its right
-                    conn.sendall(f"X-Slow-{line}: {'a' * 20}\r\n".encode())
+                    conn.sendall(self.next_piece(number))
 
     def __enter__(self) -> SlowClients:
         self.thread.start()
@@ -154,6 +179,24 @@ class SlowClients:
         self.thread.join()
         for conn in self.sockets:
             conn.close()
+
+
+class SlowUploads(SlowClients):
+    """Connections that send a whole request head announcing a 200 kB form (well under the
+    1 MB an anonymous visitor may send), then 100 bytes of it a second, and never end it. The
+    form goes to the home page with a well-formed CSRF cookie, so that Django's CSRF check reads
+    the body (the request is refused only after that, for want of a matching token)."""
+
+    def opening(self, host: str) -> bytes:
+        return (
+            f"POST / HTTP/1.1\r\nHost: {host}\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\n"
+            "Content-Length: 200000\r\n"
+            f"Cookie: csrftoken={'k' * 32}\r\n\r\nnote="
+        ).encode()
+
+    def next_piece(self, number: int) -> bytes:
+        return b"a" * 100
 
 
 def _ordinary_visits(url: str, count: int) -> list[tuple[str, float | None]]:
@@ -188,6 +231,33 @@ def test_against_gunicorn_alone_the_same_attack_starves_ordinary_visitors(site: 
     """The control: without the proxy in front, the same eight connections hold gunicorn's
     threads and ordinary requests time out."""
     with SlowClients(site.gunicorn):
+        results = _ordinary_visits(site.gunicorn, 8)
+    failed = [path for path, seconds in results if seconds is None]
+    assert len(failed) >= 6, f"only {len(failed)} of 8 ordinary requests timed out"
+
+
+def test_through_caddy_slow_uploads_do_not_delay_ordinary_visitors(site: Site) -> None:
+    with SlowUploads(site.proxy):
+        results = _ordinary_visits(site.proxy, 40)
+    failed = [path for path, seconds in results if seconds is None]
+    assert failed == [], f"{len(failed)} of 40 ordinary requests failed or timed out"
+    slowest = max(seconds for _, seconds in results if seconds is not None)
+    assert slowest < 3, f"the slowest ordinary request took {slowest:.1f} s"
+
+
+def test_caddy_without_its_buffering_lines_passes_slow_uploads_on_and_starves_gunicorn(
+    site: Site,
+) -> None:
+    """The control for the test above: the same Caddyfile without `buffer_requests` streams
+    each body to gunicorn as it comes, and the trickling uploads hold gunicorn's threads."""
+    with SlowUploads(site.proxy_streaming_bodies):
+        results = _ordinary_visits(site.proxy_streaming_bodies, 8)
+    failed = [path for path, seconds in results if seconds is None]
+    assert len(failed) >= 6, f"only {len(failed)} of 8 ordinary requests timed out"
+
+
+def test_against_gunicorn_alone_slow_uploads_starve_ordinary_visitors(site: Site) -> None:
+    with SlowUploads(site.gunicorn):
         results = _ordinary_visits(site.gunicorn, 8)
     failed = [path for path, seconds in results if seconds is None]
     assert len(failed) >= 6, f"only {len(failed)} of 8 ordinary requests timed out"
