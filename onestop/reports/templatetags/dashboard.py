@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from onestop.reports.dashboard_tables import Average, Cell, Share, cell_text
+from onestop.reports.dashboard_tables import Average, Cell, Share, bar_width, cell_text
 from onestop.reports.platform import Interval
 
 register = template.Library()
@@ -13,6 +13,11 @@ register = template.Library()
 @register.filter
 def cell(value: Cell) -> str:
     return cell_text(value)
+
+
+@register.simple_tag
+def bar(value: Cell, maximum: int) -> int:
+    return bar_width(value, maximum)
 
 
 @register.filter
