@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.safestring import SafeString
 
-from onestop.reports.dashboard_tables import Average, Cell, Share, bar_width, cell_text
+from onestop.reports.dashboard_tables import Average, Cell, Share, Table, cell_text, rows_html
 from onestop.reports.platform import Interval
 
 register = template.Library()
@@ -16,8 +17,8 @@ def cell(value: Cell) -> str:
 
 
 @register.simple_tag
-def bar(value: Cell, maximum: int) -> int:
-    return bar_width(value, maximum)
+def table_rows(table: Table) -> SafeString:
+    return rows_html(table)
 
 
 @register.filter
