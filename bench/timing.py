@@ -119,6 +119,11 @@ class _Gunicorn:
             "GUNICORN_THREADS": "1",
             "LOG_LEVEL": "WARNING",
         }
+        # The production settings serve hashed static files from STATIC_ROOT's manifest.
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=ROOT, env=env, check=True,
+        )  # fmt: skip
         self.process = subprocess.Popen(
             [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi:application",
              "-c", str(ROOT / "deploy/gunicorn.conf.py"), "--bind", f"127.0.0.1:{self.port}",
