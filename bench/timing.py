@@ -136,7 +136,7 @@ class _Gunicorn:
                 break
             except OSError:
                 time.sleep(0.1)
-        self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)
 
     def get(self, path: str, cookie: str) -> tuple[int, bytes]:
         headers = {"Accept-Encoding": "gzip", "Cookie": cookie}
@@ -145,7 +145,7 @@ class _Gunicorn:
             response = self.connection.getresponse()
         except (OSError, http.client.HTTPException):
             self.connection.close()  # a worker restarted (max_requests): reconnect once
-            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)
             self.connection.request("GET", path, headers=headers)
             response = self.connection.getresponse()
         return response.status, response.read()
@@ -153,7 +153,7 @@ class _Gunicorn:
     def stop(self) -> None:
         self.connection.close()
         self.process.terminate()
-        self.process.wait(timeout=30)
+        self.process.wait(timeout=120)
 
 
 def _inprocess_getter() -> Callable[[str, str], tuple[int, bytes]]:
@@ -185,7 +185,7 @@ def measure(pages: list[Page], args: argparse.Namespace) -> list[Timings]:
             _profile(next(p for p in pages if p.label == args.profile), cookies, get)
         results = {id(p): Timings(p) for p in pages}
         for page in pages:  # warm: each worker's first visit pays for imports and caches
-            for _warm in range(3):
+            for _warm in range(2):  # one per worker
                 status, _body = get(page.path, cookies[id(page)])
                 if status != page.status:
                     raise SystemExit(f"{page.label}: {page.path} answered {status}")
