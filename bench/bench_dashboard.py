@@ -1,72 +1,80 @@
-"""Measure the staff dashboard and the platform view against the rollups that
-bench/generate.py writes (the same database as bench_reports.py):
+"""Measure the staff dashboard and the platform view against the rollups that bench/generate.py
+writes (the same database as bench_reports.py), next to the home page, with bench/timing.py:
 
-    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/onestop_bench DEBUG=1
-    .venv/bin/python manage.py migrate && .venv/bin/python manage.py load_demo
-    .venv/bin/python bench/generate.py --requests 1000000
-    .venv/bin/python bench/bench_dashboard.py
+    createdb -h 127.0.0.1 -U postgres -T onestop_bench1m onestop_mine   # writes staff, sessions
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/onestop_mine DEBUG=1
+    .venv/bin/python bench/bench_dashboard.py               # through gunicorn
+    .venv/bin/python bench/bench_dashboard.py --mode inprocess --profile "dashboard (year)"
 
-Prints the median and p99 of the home page, the dashboard (this fiscal year; a quarter filtered
-by channel; one department as its head sees it) and the platform view, and their ratio to the
-home page."""
+Pages: the executive's dashboard for each filter (fiscal year, quarter, month, 90 chosen days,
+department, category, type, channel), the whole workbook as XLSX, a department head's
+dashboard, and the platform view of every organisation (sorted by volume, and by on-time
+share). Prints p50, p95 and p99 of each and its ratio to the home page in the same run."""
 
 from __future__ import annotations
 
-import secrets
-import statistics
+import datetime as dt
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import bench_reports  # sets Django up
-
-REPEAT = 40
+import timing  # sets Django up
 
 
-def measure() -> None:
+def pages(slug: str) -> list[timing.Page]:
     from django.contrib.auth.models import User  # noqa: PLC0415
-    from django.test import Client  # noqa: PLC0415
+    from django.utils import timezone  # noqa: PLC0415
 
+    from onestop.catalog.models import RequestType  # noqa: PLC0415
     from onestop.organisations.models import Organisation, Role  # noqa: PLC0415
     from onestop.organisations.services import staff_create  # noqa: PLC0415
-    from tests.backoffice_helpers import sign_in  # noqa: PLC0415
 
-    password = secrets.token_urlsafe(16)
-    organisation = Organisation.objects.get(slug="bench")
+    organisation = Organisation.objects.get(slug=slug)
     department = organisation.departments.order_by("pk").first()
-    executive = staff_create(organisation=organisation, username="bench-executive",
-                             password=password, role=Role.EXECUTIVE,
+    assert department is not None
+    request_type = RequestType.objects.filter(organisation=organisation).order_by("pk").first()
+    assert request_type is not None
+    suffix = timing.password()[:6].lower()
+    executive = staff_create(organisation=organisation, username=f"bench-executive-{suffix}",
+                             password=timing.password(), role=Role.EXECUTIVE,
                              can_see_confidential=True).user  # fmt: skip
-    head = staff_create(organisation=organisation, username="bench-head",
-                        password=password, role=Role.HEAD,
+    head = staff_create(organisation=organisation, username=f"bench-head-{suffix}",
+                        password=timing.password(), role=Role.HEAD,
                         department=department).user  # fmt: skip
-    operator = User.objects.create_superuser("bench-operator", "op@example.com", password)
-    pages = [
-        ("home", Client(), "/"),
-        ("dashboard (year)", sign_in(Client(), executive), "/staff/bench/dashboard/"),
-        ("dashboard (quarter, web)", sign_in(Client(), executive),
-         "/staff/bench/dashboard/?period=quarter&quarter=1&channel=web"),
-        ("dashboard (head)", sign_in(Client(), head), "/staff/bench/dashboard/"),
-        ("platform", sign_in(Client(), operator), "/admin/platform/performance/"),
+    operator = User.objects.create_superuser(
+        f"bench-operator-{suffix}", "op@example.com", timing.password()
+    )
+    today = timezone.localdate()
+    start = (today - dt.timedelta(days=89)).isoformat()
+    url = f"/staff/{slug}/dashboard/"
+    return [
+        timing.Page(timing.HOME, "/"),
+        timing.Page("dashboard (year)", url, executive),
+        timing.Page("dashboard (quarter)", f"{url}?period=quarter&quarter=1", executive),
+        timing.Page("dashboard (month)",
+                    f"{url}?period=month&month={today.strftime('%Y-%m')}", executive),
+        timing.Page("dashboard (custom 90 days)",
+                    f"{url}?period=custom&start={start}&end={today.isoformat()}", executive),
+        timing.Page("dashboard (department)", f"{url}?department={department.pk}", executive),
+        timing.Page("dashboard (category)",
+                    f"{url}?category={request_type.category_id}", executive),
+        timing.Page("dashboard (type)", f"{url}?request_type={request_type.pk}", executive),
+        timing.Page("dashboard (channel web)", f"{url}?channel=web", executive),
+        timing.Page("dashboard XLSX (all tables)", f"{url}?xlsx=all", executive),
+        timing.Page("dashboard (head)", url, head),
+        timing.Page("platform (volume)", "/admin/platform/performance/", operator),
+        timing.Page("platform (on time)", "/admin/platform/performance/?sort=on_time", operator),
     ]  # fmt: skip
-    results: dict[str, tuple[float, float]] = {}
-    for label, client, url in pages:
-        assert client.get(url).status_code == 200  # warm
-        times = []
-        for _ in range(REPEAT):
-            t0 = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - t0) * 1000)
-            assert response.status_code == 200
-        times.sort()
-        p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
-        results[label] = (statistics.median(times), p99)
-        ratio = results[label][0] / results["home"][0]
-        print(f"{label:<26} median {results[label][0]:7.1f} ms   p99 {p99:7.1f} ms   {ratio:5.1f}×")
+
+
+def main() -> None:
+    from onestop.reports.models import DailyCount  # noqa: PLC0415
+
+    args = timing.options(__doc__.split("\n")[0])
+    print(f"{DailyCount.objects.count()} daily rollup rows on the platform")
+    timing.measure(pages(args.slug), args)
 
 
 if __name__ == "__main__":
-    bench_reports.measure = measure  # the same data, these pages
-    bench_reports.main()
+    main()

@@ -14,7 +14,7 @@ from onestop.backoffice import case_forms, settings_forms
 from onestop.backoffice import forms as backoffice_forms
 from onestop.cases.models import Case
 from onestop.core.errors import DomainError
-from onestop.core.forms import OneStopForm
+from onestop.core.forms import OneStopForm, QuickSelect
 from onestop.core.identity import format_mobile
 from onestop.eservice import forms as eservice_forms
 from onestop.organisations.models import Organisation
@@ -133,3 +133,17 @@ def test_the_review_page_and_the_case_page_write_the_mobile_the_same_way(
     sign_in(staff, staff_a.counter)
     page = staff.get(f"/staff/{org_a.slug}/cases/{case.number}/").content.decode()
     assert "081-234-5678" in page
+
+
+def test_the_quick_select_draws_what_djangos_select_draws() -> None:
+    # The dashboard's filters draw their selects in Python: the same HTML, escaped alike.
+    choices = [
+        ("", "— ทุกกอง —"),
+        ("a&b", 'ชื่อ "ใน" <เครื่องหมาย>'),
+        ("กลุ่ม", [(1, "หนึ่ง"), (2, "สอง")]),
+    ]
+    attrs = {"id": "id_x", "required": True, "disabled": False, "aria-describedby": "x_error"}
+    for value in ("", "a&b", "2", None):
+        expected = forms.Select(choices=choices).render("x", value, attrs)
+        assert QuickSelect(choices=choices).render("x", value, attrs) == expected
+    assert 'value="a&amp;b" selected' in QuickSelect(choices=choices).render("x", "a&b")

@@ -123,6 +123,71 @@ def test_the_weekly_backlog_is_derived_from_the_day_counts(
     assert cells(html, "30 ม.ค. 2569") == ["1", "0", "2"]
 
 
+def months(html: str) -> dict[str, tuple[str, str]]:
+    """The 12 months' chart as its table says it: month -> (received, completed)."""
+    chart = html.split('id="table-months"')[1].split("</table>", maxsplit=1)[0]
+    rows = re.findall(r'<tr><th scope="row">([^<]*)</th>(.*?)</tr>', chart)
+    return {label: tuple(re.findall(r"</svg> ([^<]*)</td>", rest)) for label, rest in rows}
+
+
+def test_the_twelve_months_chart_has_the_hand_counted_figures_in_its_table(
+    client: Client, staff_a: Staff, history: History
+) -> None:
+    html = page(sign_in(client, staff_a.executive))
+    chart = months(html)
+    # February 2025 to January 2026, whatever the period chosen. Filed: C1 in September, C2
+    # and C5 in October, C3 in December, C4 C6 C7 C8 C9 in January. Completed: C1 (9 Oct) and
+    # C2 twice in October, C5 (3 Nov) in November, C9 in January.
+    labels = list(chart)
+    assert (labels[0], labels[-1]) == ("ก.พ. 2568", "ม.ค. 2569")
+    assert len(chart) == 12
+    assert chart["ส.ค. 2568"] == ("0", "0")
+    assert chart["ก.ย. 2568"] == ("1", "0")
+    assert chart["ต.ค. 2568"] == ("2", "3")
+    assert chart["พ.ย. 2568"] == ("0", "1")
+    assert chart["ธ.ค. 2568"] == ("1", "0")
+    assert chart["ม.ค. 2569"] == ("5", "1")
+    # The bars are drawn in the table (no script): the longest is January's 5 received, and
+    # October's 3 completed is 60 % of it.
+    section = html.split('id="table-months"')[1].split("</section>")[0]
+    assert re.search(r'ม\.ค\. 2569</th><td class="bar-cell"><svg class="bar"[^>]*aria-hidden="true"'
+                     r'[^>]*><rect class="series-1" width="100" height="1"/></svg> 5</td>',
+                     section)  # fmt: skip
+    assert re.search(r'ต\.ค\. 2568</th>.*?<rect class="series-2" width="60" ', section)
+    assert "<script" not in section and "no-print" not in section.split("</table>")[0]
+    # The same months under the period of another year, and what the public page shows.
+    assert months(page(client, {"period": "year", "year": "2568"})) == chart
+
+
+def test_the_twelve_months_follow_the_channel_and_the_confidential_grant(
+    client: Client, org_a: Organisation, staff_a: Staff, history: History
+) -> None:
+    # Online only: C1 (Sep); C5 (Oct, completed Nov), C1 completed in Oct; C3 (Dec); C6 C7 C9
+    # (Jan), C9 completed.
+    chart = months(page(sign_in(client, staff_a.executive), {"channel": Channel.WEB}))
+    shown = ("ก.ย. 2568", "ต.ค. 2568", "พ.ย. 2568", "ธ.ค. 2568", "ม.ค. 2569")
+    assert [chart[m] for m in shown] == [("1", "0"), ("1", "1"), ("0", "1"), ("1", "0"), ("3", "1")]
+    # Without the grant, the confidential C5 is in no month: October has C2 only, November
+    # no completion.
+    chart = months(page(sign_in(client, staff_a.admin)))
+    assert (chart["ต.ค. 2568"], chart["พ.ย. 2568"]) == (("1", "3"), ("0", "0"))
+
+
+def test_it_says_how_fresh_the_figures_are(
+    client: Client, staff_a: Staff, history: History
+) -> None:
+    # The rollups change in the transaction of each change of a request: the last change they
+    # hold is the organisation's latest (C8, filed on 30 January), for a head too.
+    for user in (staff_a.executive, staff_a.head):
+        html = page(sign_in(client, user))
+        assert "ข้อมูล ณ" in html and "เปลี่ยนแปลงล่าสุดเมื่อ 30 มกราคม 2569" in html
+
+
+def test_the_twelve_months_print_with_their_bars(client: Client, staff_a: Staff) -> None:
+    css = (Path(settings.BASE_DIR) / "static/css/dashboard-print.css").read_text()
+    assert ".bar" in css and "print-color-adjust: exact" in css
+
+
 def test_periods_quarter_month_and_chosen_days(
     client: Client, staff_a: Staff, history: History
 ) -> None:
@@ -339,9 +404,13 @@ def test_every_table_downloads_as_xlsx_holding_the_figures(
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     workbook = load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames == [
-        "summary", "weeks", "departments", "officers", "channels", "categories", "types",
-        "overdue",
+        "summary", "weeks", "months", "departments", "officers", "channels", "categories",
+        "types", "overdue",
     ]  # fmt: skip
+    sheet = workbook["months"].iter_rows(min_row=4, max_row=15, values_only=True)
+    by_month = {row[0].strftime("%Y-%m"): row[1:3] for row in sheet}  # type: ignore[union-attr]
+    assert (by_month["2025-10"], by_month["2026-01"]) == ((2, 3), (5, 1))
+    assert workbook["months"]["A4"].number_format == "yyyy-mm"
     summary = {row[0]: row[1] for row in workbook["summary"].iter_rows(min_row=4, values_only=True)}
     assert summary["รับคำร้อง"] == 8
     assert summary["แล้วเสร็จภายในระยะเวลาที่กำหนด"] == pytest.approx(0.8)

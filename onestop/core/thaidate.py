@@ -44,6 +44,13 @@ def format_date(value: dt.date | dt.datetime | None, *, short: bool = False) -> 
     return f"{value.day} {month[:3] if short else month} {value.year}"
 
 
+def format_month(value: dt.date) -> str:
+    """`ต.ค. 2568` (Thai, Buddhist Era) or `Oct 2025` (English), by the active language."""
+    if (translation.get_language() or "th").startswith("th"):
+        return f"{THAI_MONTHS_SHORT[value.month - 1]} {buddhist_year(value)}"
+    return f"{ENGLISH_MONTHS[value.month - 1][:3]} {value.year}"
+
+
 def format_datetime(value: dt.datetime | None, *, short: bool = False) -> str:
     """`25 พฤศจิกายน 2569 เวลา 14:05 น.` or `25 November 2026, 14:05`."""
     if value is None:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onestop.cases.models import Channel
 from onestop.catalog.models import Category, RequestType
+from onestop.core.forms import QuickSelect
 from onestop.organisations.models import Department, Organisation
 from onestop.reports.dashboard import DashboardQuery, Viewer
 from onestop.reports.forms import _months
@@ -46,6 +47,7 @@ class DashboardFilterForm(forms.Form):
     period = forms.ChoiceField(
         label=_("ช่วงเวลา"),
         required=False,
+        widget=QuickSelect,
         choices=[
             (PeriodKind.YEAR, _("ปีงบประมาณ")),
             (PeriodKind.QUARTER, _("ไตรมาส")),
@@ -53,11 +55,14 @@ class DashboardFilterForm(forms.Form):
             (PeriodKind.CUSTOM, _("กำหนดวันเอง")),
         ],
     )
-    year = forms.TypedChoiceField(label=_("ปีงบประมาณ (พ.ศ.)"), coerce=int, required=False)
+    year = forms.TypedChoiceField(
+        label=_("ปีงบประมาณ (พ.ศ.)"), coerce=int, required=False, widget=QuickSelect
+    )
     quarter = forms.TypedChoiceField(
         label=_("ไตรมาส"),
         coerce=int,
         required=False,
+        widget=QuickSelect,
         choices=[
             (1, _("ไตรมาส 1 (ต.ค.–ธ.ค.)")),
             (2, _("ไตรมาส 2 (ม.ค.–มี.ค.)")),
@@ -65,24 +70,28 @@ class DashboardFilterForm(forms.Form):
             (4, _("ไตรมาส 4 (ก.ค.–ก.ย.)")),
         ],
     )
-    month = forms.ChoiceField(label=_("เดือน"), required=False)
+    month = forms.ChoiceField(label=_("เดือน"), required=False, widget=QuickSelect)
     start = forms.DateField(label=_("ตั้งแต่วันที่"), required=False, widget=DateInput)
     end = forms.DateField(label=_("ถึงวันที่"), required=False, widget=DateInput)
     department = forms.ModelChoiceField(
         label=_("กอง/สำนัก"), queryset=Department.objects.none(), required=False,
+        widget=QuickSelect,
         empty_label=_("ทุกกอง/สำนัก"),
     )  # fmt: skip
     category = forms.ModelChoiceField(
         label=_("หมวดหมู่"), queryset=Category.objects.none(), required=False,
+        widget=QuickSelect,
         empty_label=_("ทุกหมวดหมู่"),
     )  # fmt: skip
     request_type = forms.ModelChoiceField(
         label=_("ประเภทคำร้อง"), queryset=RequestType.objects.none(), required=False,
+        widget=QuickSelect,
         empty_label=_("ทุกประเภท"),
     )  # fmt: skip
     channel = forms.ChoiceField(
         label=_("ช่องทาง"),
         required=False,
+        widget=QuickSelect,
         choices=[("", _("ทุกช่องทาง")), *Channel.choices],
     )
 

@@ -11,12 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from onestop.cases.models import Case
 from onestop.core.spreadsheets import safe_cell
-from onestop.core.thaidate import format_date
+from onestop.core.thaidate import format_date, format_month
 from onestop.reports.dashboard import Dashboard, Row
 from onestop.reports.figures import Figures, Histogram
 
@@ -36,7 +38,12 @@ class Average:
     value: float | None
 
 
-type Cell = str | int | dt.date | Share | Days | Average | None
+@dataclass(frozen=True)
+class Month:
+    value: dt.date  # its first day
+
+
+type Cell = str | int | dt.date | Share | Days | Average | Month | None
 
 
 @dataclass
@@ -52,10 +59,15 @@ class Table:
     columns: list[str]
     rows: list[TableRow] = field(default_factory=list)
     note: str = ""
+    # A chart drawn in the table itself: these columns' counts also as bars, `bar_max` the
+    # longest (the numbers stay in the cells: the table is what screen readers and paper get).
+    bar_columns: tuple[int, ...] = ()
+    bar_max: int = 0
 
 
 TABLE_KEYS = (
-    "summary", "weeks", "departments", "officers", "channels", "categories", "types", "overdue",
+    "summary", "weeks", "months", "departments", "officers", "channels", "categories", "types",
+    "overdue",
 )  # fmt: skip
 
 
@@ -119,6 +131,15 @@ def dashboard_tables(dashboard: Dashboard, *, case_url: Callable[[Case], str]) -
         [TableRow([w.end, w.received, w.completed, w.backlog]) for w in dashboard.weeks],
         note=_("12 สัปดาห์ล่าสุด ไม่ขึ้นกับช่วงเวลาที่เลือก"),
     )  # fmt: skip
+    months = Table(
+        "months", _("รับคำร้องและแล้วเสร็จ 12 เดือนล่าสุด"),
+        [_("เดือน"), _("รับคำร้อง"), _("แล้วเสร็จ")],
+        [TableRow([Month(m.month), m.received, m.completed]) for m in dashboard.months],
+        note=_("12 เดือนล่าสุด ไม่ขึ้นกับช่วงเวลาที่เลือก"),
+        bar_columns=(1, 2),
+        bar_max=max([0, *(m.received for m in dashboard.months),
+                     *(m.completed for m in dashboard.months)]),
+    )  # fmt: skip
     officers = Table(
         "officers", _("รายผู้รับผิดชอบ"),
         [_("ผู้รับผิดชอบ"), _("งานที่ยังดำเนินการอยู่"), _("เกินกำหนดขณะนี้"),
@@ -148,6 +169,7 @@ def dashboard_tables(dashboard: Dashboard, *, case_url: Callable[[Case], str]) -
     tables = [
         summary,
         weeks,
+        months,
         _breakdown("departments", _("รายกอง/สำนัก"), _("กอง/สำนัก"), dashboard.departments),
         officers,
         _breakdown("channels", _("รายช่องทาง"), _("ช่องทาง"), dashboard.channels),
@@ -193,12 +215,51 @@ def cell_text(value: Cell) -> str:
         return _typed_text(value)
     if isinstance(value, int):
         return f"{value:,}"
+    if isinstance(value, Month):
+        return format_month(value.value)
     if isinstance(value, dt.date):
         return format_date(value, short=True)
     return value
 
 
-_FORMATS: list[tuple[type, str]] = [(Share, "0.0%"), (Average, "0.00"), (dt.date, "yyyy-mm-dd")]
+def bar_width(value: Cell, maximum: int) -> int:
+    """The width of a count's bar, in percent of the longest (staff see every figure, so a
+    small count has its small bar)."""
+    if not isinstance(value, int) or maximum <= 0:
+        return 0
+    return round(100 * value / maximum)
+
+
+_BAR = (
+    '<svg class="bar" viewBox="0 0 100 1" preserveAspectRatio="none" aria-hidden="true" '
+    'focusable="false"><rect class="series-{}" width="{}" height="1"/></svg> '
+)
+
+
+def rows_html(table: Table) -> SafeString:
+    """The table's rows as the page draws them (`<tr>`s: a row header, then cells; a chart's
+    counts with their bars). In Python, not in the template: a dashboard has some 700 cells,
+    and a template loop with a filter per cell cost more than reading the rollups."""
+    lines = []
+    for row in table.rows:
+        cells = []
+        for index, value in enumerate(row.cells):
+            text = cell_text(value)
+            if index == 0:
+                label = format_html('<a href="{}">{}</a>', row.href, text) if row.href else text
+                cells.append(format_html('<th scope="row">{}</th>', label))
+            elif index in table.bar_columns:
+                bar = format_html(_BAR, index, bar_width(value, table.bar_max))
+                cells.append(format_html('<td class="bar-cell">{}{}</td>', bar, text))
+            else:
+                cells.append(format_html("<td>{}</td>", text))
+        lines.append(format_html("<tr>{}</tr>", mark_safe("".join(cells))))  # noqa: S308
+    return mark_safe("\n".join(lines))  # noqa: S308 (every part went through format_html)
+
+
+_FORMATS: list[tuple[type, str]] = [
+    (Share, "0.0%"), (Average, "0.00"), (Month, "yyyy-mm"), (dt.date, "yyyy-mm-dd"),
+]  # fmt: skip
 
 
 def _xlsx_value(value: Cell) -> tuple[Any, str | None]:

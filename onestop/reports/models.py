@@ -196,6 +196,23 @@ class CaseState(models.Model):
             models.Index(
                 fields=["organisation", "completed_at", "assignee"], name="reports_state_officer"
             ),
+            # The dashboard's completions by officer read only this index (an index-only scan,
+            # no visit to each row): at 330,000 requests in one organisation, a fiscal year's
+            # 120,000 completions took 350 ms through the heap.
+            # (All key columns: SQLite, the tests' database, has no INCLUDE.)
+            models.Index(
+                fields=[
+                    "organisation",
+                    "completed_at",
+                    "assignee",
+                    "request_type",
+                    "department",
+                    "channel",
+                    "completed_on_time",
+                ],
+                condition=models.Q(status="completed"),
+                name="reports_state_done_cover",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from onestop.organisations.models import Organisation
 from onestop.reports.figures import Histogram
@@ -51,9 +51,19 @@ def wilson_interval(successes: int, n: int, z: float = Z_95) -> Interval | None:
                     min(1.0, (centre + spread) / denominator))  # fmt: skip
 
 
+@dataclass(frozen=True)
+class OrganisationName:
+    """What a row shows of its organisation, its name in the reader's language (linked to its
+    public page): 8,000 model instances took longer to make than the three sums to read."""
+
+    pk: int
+    slug: str
+    name: str
+
+
 @dataclass
 class OrganisationRow:
-    organisation: Organisation
+    organisation: OrganisationName | Organisation
     received: int = 0
     completed: int = 0
     completed_on_time: int = 0
@@ -141,8 +151,12 @@ def platform_rows(*, period: Period, today: dt.date | None = None) -> list[Organ
     """One row per active organisation: its figures for `period` (whole months) and its open
     requests now. Three grouped queries on the rollups and one on organisations."""
     today = today or timezone.localdate()
+    english = (translation.get_language() or "th").startswith("en")  # as BilingualNameMixin
     rows = {
-        o.pk: OrganisationRow(o) for o in Organisation.objects.filter(is_active=True).order_by("pk")
+        pk: OrganisationRow(OrganisationName(pk, slug, name_en if english and name_en else name_th))
+        for pk, slug, name_th, name_en in Organisation.objects.filter(is_active=True)
+        .order_by("pk")
+        .values_list("pk", "slug", "name_th", "name_en")
     }
     months = {"month__gte": period.start.replace(day=1), "month__lte": period.end}
     counted = ("received", "completed", "completed_on_time", "reopened_by_citizen")

@@ -252,15 +252,27 @@ def months_received_completed(
     *, organisation: Organisation, today: dt.date, count: int = 12
 ) -> list[MonthBar]:
     """Received and completed per month for the `count` months up to this one (all types)."""
-    first = dt.date(today.year, today.month, 1)
-    for _ in range(count - 1):
-        first = (first - dt.timedelta(days=1)).replace(day=1)
+    first = first_of_months(today, count)
     rows = (
         MonthlyCount.objects.filter(organisation=organisation, month__gte=first, month__lte=today)
         .values("month")
         .annotate(received=Sum("received"), completed=Sum("completed"))
         .order_by()
     )
+    return month_bars(rows, first=first, count=count)
+
+
+def first_of_months(today: dt.date, count: int) -> dt.date:
+    """The first day of the earliest of the `count` months up to `today`'s."""
+    first = dt.date(today.year, today.month, 1)
+    for _ in range(count - 1):
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    return first
+
+
+def month_bars(rows: Iterable[Mapping[str, Any]], *, first: dt.date, count: int) -> list[MonthBar]:
+    """One bar per month from `first` for `count` months, from rows of `month`, `received` and
+    `completed` (a month without a row has none of either)."""
     found: dict[dt.date, Mapping[str, Any]] = {row["month"]: row for row in rows}
     months: list[MonthBar] = []
     month = first

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.safestring import SafeString
 
-from onestop.reports.dashboard_tables import Average, Cell, Share, cell_text
+from onestop.reports.dashboard_tables import Average, Cell, Share, Table, cell_text, rows_html
 from onestop.reports.platform import Interval
 
 register = template.Library()
@@ -13,6 +14,11 @@ register = template.Library()
 @register.filter
 def cell(value: Cell) -> str:
     return cell_text(value)
+
+
+@register.simple_tag
+def table_rows(table: Table) -> SafeString:
+    return rows_html(table)
 
 
 @register.filter

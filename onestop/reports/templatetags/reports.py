@@ -6,10 +6,9 @@ import datetime as dt
 import math
 
 from django import template
-from django.utils import translation
 
 from onestop.cases.models import Case
-from onestop.core.thaidate import ENGLISH_MONTHS, THAI_MONTHS_SHORT, buddhist_year
+from onestop.core.thaidate import format_month
 from onestop.reports.figures import SMALL, Histogram
 from onestop.reports.selectors import Standing, target_standing
 
@@ -79,9 +78,7 @@ def bar_percent(value: int, maximum: int) -> int:
 @register.filter
 def be_month(value: dt.date) -> str:
     """`ต.ค. 2568` (Thai, Buddhist Era) or `Oct 2025` (English)."""
-    if (translation.get_language() or "th").startswith("th"):
-        return f"{THAI_MONTHS_SHORT[value.month - 1]} {buddhist_year(value)}"
-    return f"{ENGLISH_MONTHS[value.month - 1][:3]} {value.year}"
+    return format_month(value)
 
 
 @register.simple_tag
