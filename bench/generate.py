@@ -373,9 +373,18 @@ def _details_pool(rng: random.Random, count: int = 5000) -> list[str]:
     ]
 
 
+@dataclass(frozen=True)
+class Generated:
+    first_case: int
+    cases: int
+    first_event: int
+    events: int
+    attachments: int
+
+
 def requests_fill(  # noqa: PLR0912, PLR0915 (one generator, read top to bottom)
-    total: int, *, seed: int, rollups: bool, wangchao_share: float = 1 / 3
-) -> tuple[int, int, int]:
+    total: int, *, seed: int, rollups: bool, wangchao_share: float = 1 / 3, factor: int = 1
+) -> Generated:
     """`total` requests with their events, attachments and report states, by COPY in chunks,
     counting the rollups as it goes (`reports.rollups.count_event`'s rules, specialised to the
     generated paths and checked against the app's replay by `--check`). Returns the counts."""
@@ -403,7 +412,7 @@ def requests_fill(  # noqa: PLR0912, PLR0915 (one generator, read top to bottom)
     )
     _workdays_check(workdays, random.Random(seed), holidays)
     first_id = _next_id("cases_case")
-    event_id = _next_id("cases_caseevent")
+    event_id = first_event = _next_id("cases_caseevent")
     tally = Tally()
     daily = tally.daily
     distribution = tally.distribution
@@ -539,10 +548,10 @@ def requests_fill(  # noqa: PLR0912, PLR0915 (one generator, read top to bottom)
         f" {(cases + events + attachments) / seconds:,.0f} rows/s)")  # fmt: skip
     if rollups:
         t0 = time.perf_counter()
-        _write_added(tally)
+        _write_added(tally, factor)
         log(f"reports rollups written in {time.perf_counter() - t0:.1f} s")
     sequences_reset()
-    return cases, events, attachments
+    return Generated(first_id, cases, first_event, events, attachments)
 
 
 PRIORITIES = [1, 2, 3, 4]
@@ -570,12 +579,24 @@ ROLLUP_TABLES: tuple[tuple[type[Any], tuple[str, ...], tuple[str, ...]], ...] = 
 )
 
 
-def _write_added(tally: Tally) -> None:
+def _tally_scale(tally: Tally, factor: int) -> None:
+    if factor != 1:
+        for counts in tally.daily.values():
+            for name in counts:
+                counts[name] *= factor
+        for counter in (tally.distribution, tally.open):
+            for key in counter:
+                counter[key] *= factor
+
+
+def _write_added(tally: Tally, factor: int = 1) -> None:
     """Write the rollups of the generated requests plus what the tables already held (the demo's
     requests, an earlier batch): the existing daily, distribution and open rows are read into
     the tally, every rollup table is emptied and written again from it by COPY, the monthly
     ones summed from the daily ones by the app's own `_by_month` and `_by_month_keyed` (what
-    `reports.rollups._write`, the rebuild's writer, does, 20× faster)."""
+    `reports.rollups._write`, the rebuild's writer, does, 20× faster). With `factor`, the
+    generated requests count `factor` times (they are copied `factor - 1` times)."""
+    _tally_scale(tally, factor)
     for row in DailyCount.objects.values_list(*KEY_NAMES, "day", *DAILY_FIELDS):
         tally.daily[row[:5]].update(dict(zip(DAILY_FIELDS, row[5:], strict=True)))
     for *key, count in Distribution.objects.values_list(
@@ -603,23 +624,88 @@ def _write_added(tally: Tally) -> None:
                         copy.write_row((*key, value))
 
 
-def rollups_multiply(factor: int, first_id: int, last_id: int) -> None:
-    """Every rollup count times `factor`, for requests copied `factor - 1` times whose keys are
-    those of the originals: only valid when the rollups held nothing but the copied range
-    before (checked by the caller)."""
+DAMM = damm._operation_table  # the same table as the app's numbers
+NUMBER_SQL = (
+    "left(number, 2) || lpad(mod(%(id)s::numeric * 7777777777 + 1234567891, 10000000000)::text,"
+    " 10, '0')"
+)
+
+
+def requests_multiply(generated: Generated, factor: int) -> Generated:
+    """Copy the generated requests (with their events, attachments and report states)
+    `factor - 1` times in SQL, each copy with new ids and a new unique number (`_number` of its
+    id, same year); the copies keep every key the rollups count by, so the rollups of the
+    originals, counted `factor` times (`requests_fill(factor=…)`), equal a recount."""
+    table = ",".join(str(digit) for row in DAMM for digit in row)
+    first, count = generated.first_case, generated.cases
+    last_event = generated.first_event + generated.events - 1
     with connection.cursor() as cursor:
-        for model, _keys, fields in ROLLUP_TABLES:
-            sets = ", ".join(f"{name} = {name} * %s" for name in fields)
-            cursor.execute(f"UPDATE {model._meta.db_table} SET {sets}", [factor] * len(fields))  # noqa: S608
+        cursor.execute(
+            "CREATE FUNCTION pg_temp.damm(body text) RETURNS text LANGUAGE plpgsql IMMUTABLE"
+            f" AS $$ DECLARE t int[] := '{{{table}}}'; i int := 0; k int; BEGIN"
+            " FOR k IN 1..length(body) LOOP i := t[i * 10 + ascii(substr(body, k, 1)) - 47];"
+            " END LOOP; RETURN body || i::text; END $$"
+        )
+        cursor.execute(
+            "SELECT number = pg_temp.damm(left(number, 12)), number = pg_temp.damm("
+            + NUMBER_SQL % {"id": "id"}
+            + ") FROM cases_case WHERE id = %s",
+            [first],
+        )
+        if cursor.fetchone() != (True, True):
+            raise SystemExit("the SQL request number differs from _number: not copying")
+        case_columns = _all_columns("cases_case")
+        event_columns = _all_columns("cases_caseevent")
+        attachment_columns = [c for c in _all_columns("cases_attachment") if c != "id"]
+        state_columns = _all_columns("reports_casestate")
 
+        def select(columns: list[str], replaced: dict[str, str]) -> str:
+            return ", ".join(replaced.get(column, column) for column in columns)
 
-CASE_COPY_SKIP = {"id", "number"}
-
-
-def requests_multiply(factor: int) -> tuple[int, int, int]:
-    """Copy every generated request (with its events, attachments and report state) `factor - 1`
-    times in SQL, each copy with new ids and a new unique number, then scale the rollups."""
-    raise NotImplementedError
+        for copy in range(1, factor):
+            t0 = time.perf_counter()
+            shift = copy * count
+            event_shift = copy * generated.events
+            new_id = f"id + {shift}"
+            cursor.execute(
+                f"INSERT INTO cases_case ({', '.join(case_columns)}) SELECT "  # noqa: S608
+                + select(
+                    case_columns,
+                    {
+                        "id": new_id,
+                        "number": "pg_temp.damm(" + NUMBER_SQL % {"id": f"({new_id})"} + ")",
+                    },
+                )
+                + " FROM cases_case WHERE id BETWEEN %s AND %s",
+                [first, first + count - 1],
+            )
+            cursor.execute(
+                f"INSERT INTO cases_caseevent ({', '.join(event_columns)}) SELECT "  # noqa: S608
+                + select(
+                    event_columns, {"id": f"id + {event_shift}", "case_id": f"case_id + {shift}"}
+                )
+                + " FROM cases_caseevent WHERE id BETWEEN %s AND %s",
+                [generated.first_event, last_event],
+            )
+            cursor.execute(
+                f"INSERT INTO cases_attachment ({', '.join(attachment_columns)}) SELECT "  # noqa: S608
+                + select(attachment_columns, {"case_id": f"case_id + {shift}"})
+                + " FROM cases_attachment WHERE case_id BETWEEN %s AND %s ORDER BY id",
+                [first, first + count - 1],
+            )
+            cursor.execute(
+                f"INSERT INTO reports_casestate ({', '.join(state_columns)}) SELECT "  # noqa: S608
+                + select(state_columns, {"case_id": f"case_id + {shift}"})
+                + " FROM reports_casestate WHERE case_id BETWEEN %s AND %s",
+                [first, first + count - 1],
+            )
+            log(f"  copy {copy}/{factor - 1}: {count} requests and their rows in"
+                f" {time.perf_counter() - t0:.1f} s")  # fmt: skip
+    sequences_reset()
+    return Generated(
+        first, count * factor, generated.first_event, generated.events * factor,
+        generated.attachments * factor,
+    )  # fmt: skip
 
 
 def _all_columns(table: str) -> list[str]:
@@ -785,15 +871,16 @@ def main() -> None:
                 cursor.execute("SET LOCAL session_replication_role = replica")
                 cursor.execute("SET LOCAL synchronous_commit = off")
             organisations_fill()
-            dropped = indexes_drop() if options.requests >= 50_000 else []
-            cases, events, attachments = requests_fill(
+            big = options.requests * options.multiply >= 50_000
+            dropped = indexes_drop() if big else []
+            generated = requests_fill(
                 options.requests, seed=options.seed, rollups=options.rollups == "count",
-                wangchao_share=options.wangchao_share,
+                wangchao_share=options.wangchao_share, factor=options.multiply,
             )  # fmt: skip
             if options.multiply > 1:
-                cases, events, attachments = requests_multiply(options.multiply)
+                generated = requests_multiply(generated, options.multiply)
             indexes_create(dropped)
-        rows = cases + events + attachments
+        rows = generated.cases + generated.events + generated.attachments
         seconds = time.perf_counter() - started
         log(f"requests, events, attachments: {rows} rows in {seconds:.1f} s"
             f" ({rows / seconds:,.0f} rows/s overall)")  # fmt: skip
