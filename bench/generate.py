@@ -708,6 +708,82 @@ def requests_multiply(generated: Generated, factor: int) -> Generated:
     )  # fmt: skip
 
 
+GENERATED_SQL = "substr(number, 3, 10) = " + NUMBER_SQL.removeprefix("left(number, 2) || ") % {
+    "id": "id"
+}
+
+
+def generated_existing() -> Generated:
+    """The requests this script wrote earlier: those whose number is `_number` of their id
+    (a request filed through the app has a random number), which must be the newest ids."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT min(id), max(id), count(*) FROM cases_case WHERE {GENERATED_SQL}"  # noqa: S608
+        )
+        first, last, count = cursor.fetchone()
+        cursor.execute("SELECT max(id) FROM cases_case")
+        newest = cursor.fetchone()[0]
+        if not count or last - first + 1 != count or last != newest:
+            raise SystemExit(f"generated requests not one range of the newest ids: {first}..{last}"
+                             f" ({count}), newest {newest}")  # fmt: skip
+        cursor.execute(
+            "SELECT min(id), max(id), count(*) FROM cases_caseevent WHERE case_id >= %s", [first]
+        )
+        first_event, last_event, events = cursor.fetchone()
+        if last_event - first_event + 1 != events:
+            raise SystemExit("the generated requests' events are not one range of ids")
+        cursor.execute("SELECT count(*) FROM cases_attachment WHERE case_id >= %s", [first])
+        attachments = cursor.fetchone()[0]
+    return Generated(first, count, first_event, events, attachments)
+
+
+def rollups_scale(factor: int, first_generated: int) -> None:
+    """Rollups for the generated requests counted `factor` times and the others (the demo's)
+    once: every count times `factor`, less `factor - 1` times what the app's own replay
+    (`reports.rollups.replay`) counts for the requests filed before `first_generated`."""
+    from onestop.cases.models import Case  # noqa: PLC0415
+    from onestop.reports.rollups import replay  # noqa: PLC0415
+
+    holidays = set(Holiday.objects.values_list("date", flat=True))
+    before = (
+        Case.objects.filter(pk__lt=first_generated)
+        .select_related("organisation", "request_type")
+        .prefetch_related("events")
+        .order_by("pk")
+    )
+    demo, _states = replay(before, holidays=holidays)
+    monthly, monthly_distribution = _by_month(demo)
+    keyed, keyed_distribution = _by_month_keyed(demo)
+    sources: list[Any] = [
+        demo.daily, demo.distribution, demo.open, monthly, monthly_distribution, keyed,
+        keyed_distribution,
+    ]  # fmt: skip
+    with connection.connection.cursor() as cursor:
+        for (model, keys, fields), source in zip(ROLLUP_TABLES, sources, strict=True):
+            table = model._meta.db_table
+            sets = ", ".join(f"{name} = {name} * {factor}" for name in fields)
+            cursor.execute(f"UPDATE {table} SET {sets}")  # noqa: S608 (a model's table)
+            cursor.execute(
+                f"CREATE TEMP TABLE demo_{table} ON COMMIT DROP AS SELECT"  # noqa: S608
+                f" {', '.join((*keys, *fields))} FROM {table} WITH NO DATA"
+            )
+            with cursor.copy(
+                f"COPY demo_{table} ({', '.join((*keys, *fields))}) FROM STDIN"
+            ) as copy:
+                for key, value in source.items():
+                    if isinstance(value, Counter):
+                        if any(value.values()):
+                            copy.write_row((*key, *(value[name] for name in fields)))
+                    elif value:
+                        copy.write_row((*key, value))
+            less = ", ".join(f"{name} = t.{name} - {factor - 1} * d.{name}" for name in fields)
+            match = " AND ".join(f"t.{name} IS NOT DISTINCT FROM d.{name}" for name in keys)
+            cursor.execute(
+                f"UPDATE {table} t SET {less} FROM demo_{table} d WHERE {match}"  # noqa: S608
+            )
+    log(f"rollups scaled ×{factor}, the demo's {len(_states)} requests counted once")
+
+
 def _all_columns(table: str) -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute(
@@ -863,20 +939,27 @@ def main() -> None:
     if connection.vendor != "postgresql":
         raise SystemExit("bench/generate.py fills PostgreSQL only: set DATABASE_URL")
     started = time.perf_counter()
-    if options.requests:
+    if options.requests or options.multiply > 1:
         with transaction.atomic():
             with connection.cursor() as cursor:
                 # Rows are valid by construction: no foreign-key trigger per row (pg_restore
                 # does the same); nothing waits for the WAL flush.
                 cursor.execute("SET LOCAL session_replication_role = replica")
                 cursor.execute("SET LOCAL synchronous_commit = off")
-            organisations_fill()
-            big = options.requests * options.multiply >= 50_000
-            dropped = indexes_drop() if big else []
-            generated = requests_fill(
-                options.requests, seed=options.seed, rollups=options.rollups == "count",
-                wangchao_share=options.wangchao_share, factor=options.multiply,
-            )  # fmt: skip
+            if options.requests:
+                organisations_fill()
+                big = options.requests * options.multiply >= 50_000
+                dropped = indexes_drop() if big else []
+                generated = requests_fill(
+                    options.requests, seed=options.seed, rollups=options.rollups == "count",
+                    wangchao_share=options.wangchao_share, factor=options.multiply,
+                )  # fmt: skip
+            else:  # the requests generated earlier, copied
+                generated = generated_existing()
+                log(f"multiplying the {generated.cases} generated requests"
+                    f" (ids {generated.first_case}..) ×{options.multiply}")  # fmt: skip
+                dropped = indexes_drop()
+                rollups_scale(options.multiply, generated.first_case)
             if options.multiply > 1:
                 generated = requests_multiply(generated, options.multiply)
             indexes_create(dropped)
