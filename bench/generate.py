@@ -600,6 +600,17 @@ ROLLUP_TABLES: tuple[tuple[type[Any], tuple[str, ...], tuple[str, ...]], ...] = 
 )
 
 
+def _rollup_rows(source: dict[Any, Any], fields: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    """The non-empty rows of one part of a tally: counters by key, or one count by key."""
+    if fields == ("count",):
+        return [(*key, n) for key, n in source.items() if n]
+    return [
+        (*key, *(counts[name] for name in fields))
+        for key, counts in source.items()
+        if any(counts.values())
+    ]
+
+
 def _tally_scale(tally: Tally, factor: int) -> None:
     if factor != 1:
         for counts in tally.daily.values():
@@ -637,12 +648,7 @@ def _write_added(tally: Tally, factor: int = 1) -> None:
             table = model._meta.db_table
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (a model's table)
             with cursor.copy(f"COPY {table} ({', '.join((*keys, *fields))}) FROM STDIN") as copy:
-                for key, value in source.items():
-                    if isinstance(value, Counter):
-                        if any(value.values()):
-                            copy.write_row((*key, *(value[name] for name in fields)))
-                    elif value:
-                        copy.write_row((*key, value))
+                copy.write(_copy_text(_rollup_rows(source, fields)))
 
 
 DAMM = damm._operation_table  # the same table as the app's numbers
@@ -791,12 +797,7 @@ def rollups_scale(factor: int, first_generated: int) -> None:
             with cursor.copy(
                 f"COPY demo_{table} ({', '.join((*keys, *fields))}) FROM STDIN"
             ) as copy:
-                for key, value in source.items():
-                    if isinstance(value, Counter):
-                        if any(value.values()):
-                            copy.write_row((*key, *(value[name] for name in fields)))
-                    elif value:
-                        copy.write_row((*key, value))
+                copy.write(_copy_text(_rollup_rows(source, fields)))
             less = ", ".join(f"{name} = t.{name} - {factor - 1} * d.{name}" for name in fields)
             match = " AND ".join(f"t.{name} IS NOT DISTINCT FROM d.{name}" for name in keys)
             cursor.execute(
