@@ -23,6 +23,7 @@ import hashlib
 import os
 import random
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -658,21 +659,28 @@ NUMBER_SQL = (
 )
 
 
-def requests_multiply(generated: Generated, factor: int) -> Generated:
+def _damm_function() -> str:
+    table = ",".join(str(digit) for row in DAMM for digit in row)
+    return (
+        "CREATE FUNCTION pg_temp.damm(body text) RETURNS text LANGUAGE plpgsql IMMUTABLE"
+        f" AS $$ DECLARE t int[] := '{{{table}}}'; i int := 0; k int; BEGIN"
+        " FOR k IN 1..length(body) LOOP i := t[i * 10 + ascii(substr(body, k, 1)) - 47];"
+        " END LOOP; RETURN body || i::text; END $$"
+    )
+
+
+def requests_multiply(generated: Generated, factor: int, *, jobs: int = 1) -> Generated:
     """Copy the generated requests (with their events, attachments and report states)
     `factor - 1` times in SQL, each copy with new ids and a new unique number (`_number` of its
     id, same year); the copies keep every key the rollups count by, so the rollups of the
-    originals, counted `factor` times (`requests_fill(factor=…)`), equal a recount."""
-    table = ",".join(str(digit) for row in DAMM for digit in row)
+    originals, counted `factor` times (`requests_fill(factor=…)`), equal a recount.
+
+    With `jobs` > 1 (after the generated rows are committed) the copies run in that many
+    connections at once, each copy in its own transaction."""
     first, count = generated.first_case, generated.cases
     last_event = generated.first_event + generated.events - 1
     with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE FUNCTION pg_temp.damm(body text) RETURNS text LANGUAGE plpgsql IMMUTABLE"
-            f" AS $$ DECLARE t int[] := '{{{table}}}'; i int := 0; k int; BEGIN"
-            " FOR k IN 1..length(body) LOOP i := t[i * 10 + ascii(substr(body, k, 1)) - 47];"
-            " END LOOP; RETURN body || i::text; END $$"
-        )
+        cursor.execute(_damm_function())
         cursor.execute(
             "SELECT number = pg_temp.damm(left(number, 12)), number = pg_temp.damm("
             + NUMBER_SQL % {"id": "id"}
@@ -681,20 +689,21 @@ def requests_multiply(generated: Generated, factor: int) -> Generated:
         )
         if cursor.fetchone() != (True, True):
             raise SystemExit("the SQL request number differs from _number: not copying")
-        case_columns = _all_columns("cases_case")
-        event_columns = _all_columns("cases_caseevent")
-        attachment_columns = [c for c in _all_columns("cases_attachment") if c != "id"]
-        state_columns = _all_columns("reports_casestate")
+        cursor.execute("DROP FUNCTION pg_temp.damm(text)")
+    case_columns = _all_columns("cases_case")
+    event_columns = _all_columns("cases_caseevent")
+    attachment_columns = [c for c in _all_columns("cases_attachment") if c != "id"]
+    state_columns = _all_columns("reports_casestate")
 
-        def select(columns: list[str], replaced: dict[str, str]) -> str:
-            return ", ".join(replaced.get(column, column) for column in columns)
+    def select(columns: list[str], replaced: dict[str, str]) -> str:
+        return ", ".join(replaced.get(column, column) for column in columns)
 
-        for copy in range(1, factor):
-            t0 = time.perf_counter()
-            shift = copy * count
-            event_shift = copy * generated.events
-            new_id = f"id + {shift}"
-            cursor.execute(
+    def statements(copy: int) -> list[tuple[str, list[int]]]:
+        shift = copy * count
+        new_id = f"id + {shift}"
+        cases = [first, first + count - 1]
+        return [
+            (
                 f"INSERT INTO cases_case ({', '.join(case_columns)}) SELECT "  # noqa: S608
                 + select(
                     case_columns,
@@ -704,30 +713,56 @@ def requests_multiply(generated: Generated, factor: int) -> Generated:
                     },
                 )
                 + " FROM cases_case WHERE id BETWEEN %s AND %s",
-                [first, first + count - 1],
-            )
-            cursor.execute(
+                cases,
+            ),
+            (
                 f"INSERT INTO cases_caseevent ({', '.join(event_columns)}) SELECT "  # noqa: S608
                 + select(
-                    event_columns, {"id": f"id + {event_shift}", "case_id": f"case_id + {shift}"}
+                    event_columns,
+                    {"id": f"id + {copy * generated.events}", "case_id": f"case_id + {shift}"},
                 )
                 + " FROM cases_caseevent WHERE id BETWEEN %s AND %s",
                 [generated.first_event, last_event],
-            )
-            cursor.execute(
+            ),
+            (
                 f"INSERT INTO cases_attachment ({', '.join(attachment_columns)}) SELECT "  # noqa: S608
                 + select(attachment_columns, {"case_id": f"case_id + {shift}"})
                 + " FROM cases_attachment WHERE case_id BETWEEN %s AND %s ORDER BY id",
-                [first, first + count - 1],
-            )
-            cursor.execute(
+                cases,
+            ),
+            (
                 f"INSERT INTO reports_casestate ({', '.join(state_columns)}) SELECT "  # noqa: S608
                 + select(state_columns, {"case_id": f"case_id + {shift}"})
                 + " FROM reports_casestate WHERE case_id BETWEEN %s AND %s",
-                [first, first + count - 1],
-            )
-            log(f"  copy {copy}/{factor - 1}: {count} requests and their rows in"
-                f" {time.perf_counter() - t0:.1f} s")  # fmt: skip
+                cases,
+            ),
+        ]
+
+    def run(copy: int) -> None:
+        t0 = time.perf_counter()
+        if jobs == 1:
+            with connection.cursor() as cursor:
+                cursor.execute(_damm_function() if copy == 1 else "SELECT 1")
+                for sql, params in statements(copy):
+                    cursor.execute(sql, params)
+        else:
+            with _connect() as conn, conn.transaction():
+                conn.execute("SET LOCAL session_replication_role = replica")
+                conn.execute("SET LOCAL synchronous_commit = off")
+                conn.execute(_damm_function())
+                for sql, params in statements(copy):
+                    conn.execute(sql, params)
+        log(f"  copy {copy}/{factor - 1}: {count} requests and their rows in"
+            f" {time.perf_counter() - t0:.1f} s")  # fmt: skip
+
+    if jobs == 1:
+        for copy in range(1, factor):
+            run(copy)
+    else:
+        from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+
+        with ThreadPoolExecutor(jobs) as pool:
+            list(pool.map(run, range(1, factor)))
     sequences_reset()
     return Generated(
         first, count * factor, generated.first_event, generated.events * factor,
@@ -934,7 +969,47 @@ def indexes_create(definitions: list[str]) -> None:
     log(f"{len(definitions)} indexes rebuilt in {time.perf_counter() - t0:.1f} s")
 
 
-def main() -> None:
+def _connect() -> Any:
+    import psycopg  # noqa: PLC0415
+
+    settings = connection.settings_dict
+    return psycopg.connect(
+        dbname=settings["NAME"], user=settings["USER"], password=settings["PASSWORD"],
+        host=settings["HOST"], port=settings["PORT"] or None, autocommit=True,
+    )  # fmt: skip
+
+
+def indexes_create_parallel(definitions: list[str], jobs: int) -> None:
+    """The indexes built after the data is committed, by `jobs` connections at once (CREATE
+    INDEX only shares-locks its table; the biggest, the trigram GIN, first), then VACUUM
+    ANALYZE of each table (visibility map for index-only scans, hint bits, statistics)."""
+    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+
+    def run(statement: str) -> None:
+        with _connect() as conn:
+            conn.execute("SET maintenance_work_mem = '1GB'")
+            t1 = time.perf_counter()
+            conn.execute(statement)
+            log(f"  {time.perf_counter() - t1:6.1f} s {statement[:110]}")
+
+    t0 = time.perf_counter()
+    ordered = sorted(definitions, key=lambda d: (" gin " not in d.lower(), "ADD CONSTRAINT" in d))
+    with ThreadPoolExecutor(jobs) as pool:
+        list(pool.map(run, ordered))
+    log(f"{len(definitions)} indexes built in {time.perf_counter() - t0:.1f} s by {jobs} jobs")
+    t0 = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relkind = 'r' AND relnamespace ="
+            " 'public'::regnamespace ORDER BY pg_relation_size(oid) DESC"
+        )
+        tables = [name for (name,) in cursor.fetchall()]
+    with ThreadPoolExecutor(jobs) as pool:
+        list(pool.map(lambda table: run(f'VACUUM (ANALYZE) "{table}"'), tables))
+    log(f"VACUUM ANALYZE in {time.perf_counter() - t0:.1f} s by {jobs} jobs")
+
+
+def main() -> None:  # noqa: PLR0912, PLR0915 (the options, in order)
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=0)
     parser.add_argument("--seed", type=int, default=1, help="change it to add another batch")
@@ -952,6 +1027,11 @@ def main() -> None:
         help="count: the rollups as the requests are generated (fast); rebuild: the app's"
         " `reports_rebuild` afterwards (slow: about 300 requests/s here)",
     )
+    parser.add_argument(
+        "--jobs", type=int, default=1,
+        help="build the indexes (dropped for big runs) after the commit with this many"
+        " connections at once, then VACUUM ANALYZE table by table",
+    )  # fmt: skip
     parser.add_argument(
         "--check", nargs="*", metavar="SLUG",
         help="after generating (or alone): recount these organisations (default: three small"
@@ -982,9 +1062,19 @@ def main() -> None:
                     f" (ids {generated.first_case}..) ×{options.multiply}")  # fmt: skip
                 dropped = indexes_drop()
                 rollups_scale(options.multiply, generated.first_case)
-            if options.multiply > 1:
+            if options.multiply > 1 and options.jobs == 1:
                 generated = requests_multiply(generated, options.multiply)
-            indexes_create(dropped)
+            if options.jobs == 1:
+                indexes_create(dropped)
+            else:
+                name = connection.settings_dict["NAME"]
+                saved = Path(tempfile.gettempdir()) / f"generate-indexes-{name}.sql"
+                saved.write_text("".join(f"{d};\n" for d in dropped))
+                log(f"indexes to build after the commit saved in {saved}")
+        if options.multiply > 1 and options.jobs > 1:
+            generated = requests_multiply(generated, options.multiply, jobs=options.jobs)
+        if options.jobs > 1:
+            indexes_create_parallel(dropped, options.jobs)
         rows = generated.cases + generated.events + generated.attachments
         seconds = time.perf_counter() - started
         log(f"requests, events, attachments: {rows} rows in {seconds:.1f} s"
@@ -997,12 +1087,12 @@ def main() -> None:
             seconds = time.perf_counter() - t0
             log(f"reports rollups rebuilt from the event log: {counted} requests in"
                 f" {seconds:.1f} s ({counted / seconds:,.0f} requests/s)")  # fmt: skip
-        t0 = time.perf_counter()
-        connection.ensure_connection()
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM (ANALYZE)")
-        log(f"VACUUM ANALYZE in {time.perf_counter() - t0:.1f} s;"
-            f" total {time.perf_counter() - started:.1f} s")  # fmt: skip
+        if options.jobs == 1:
+            t0 = time.perf_counter()
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM (ANALYZE)")
+            log(f"VACUUM ANALYZE in {time.perf_counter() - t0:.1f} s")
+        log(f"total {time.perf_counter() - started:.1f} s")
     if options.check is not None:
         slugs = options.check or _check_sample()
         if not rollups_check(slugs):
