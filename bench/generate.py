@@ -1047,7 +1047,9 @@ def indexes_create_parallel(definitions: list[str], jobs: int) -> None:
             if last:
                 futures.append(pool.submit(run, f'VACUUM (ANALYZE) "{table}"'))
 
-        ordered = sorted(definitions, key=lambda d: (" gin " not in d.lower(), "ADD " in d))
+        # Unique constraints first: ADD CONSTRAINT locks its table exclusively, so behind a
+        # running index build it would wait, and block every reader, for as long as that build.
+        ordered = sorted(definitions, key=lambda d: ("ADD " not in d, " gin " not in d.lower()))
         futures = [pool.submit(build, definition) for definition in ordered]
         futures += [
             pool.submit(run, f'VACUUM (ANALYZE) "{table}"') for table in tables if table not in left
