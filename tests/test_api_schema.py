@@ -84,7 +84,8 @@ def test_the_staff_api_keeps_its_description(
         if "number" in case.path_parameters and hash(str(case.path_parameters)) % 3:
             case.path_parameters["number"] = wangchao_case
     case.call_and_validate(
-        headers={"Authorization": f"Bearer {key.plaintext}"},
+        # The in-process transport does not unzip; over HTTP clients ask for gzip as they like.
+        headers={"Authorization": f"Bearer {key.plaintext}", "Accept-Encoding": "identity"},
         checks=[not_a_server_error, status_code_conformance, content_type_conformance,
                 response_schema_conformance, response_headers_conformance],
     )  # fmt: skip
@@ -114,7 +115,8 @@ def test_open311_keeps_its_description(
         if "code" in case.path_parameters and hash(str(case.path_parameters)) % 3:
             case.path_parameters["code"] = "street-light"
     case.call_and_validate(
-        headers={"Authorization": f"Bearer {key.plaintext}"},
+        # The in-process transport does not unzip; over HTTP clients ask for gzip as they like.
+        headers={"Authorization": f"Bearer {key.plaintext}", "Accept-Encoding": "identity"},
         checks=[not_a_server_error, status_code_conformance, content_type_conformance,
                 response_schema_conformance],
     )  # fmt: skip
