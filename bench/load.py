@@ -46,8 +46,9 @@ class Result:
     seconds: float = 0.0
 
 
-def staff_cookie(slug: str) -> tuple[str, str]:
-    """A signed-in session (second factor done) of the organisation's administrator."""
+def staff_cookie(slug: str, role: str = "admin") -> tuple[str, str]:
+    """A signed-in session (second factor done) of the organisation's member with `role`
+    (its administrator by default)."""
     import django  # noqa: PLC0415
 
     django.setup()
@@ -59,7 +60,7 @@ def staff_cookie(slug: str) -> tuple[str, str]:
 
     from onestop.organisations.models import Membership  # noqa: PLC0415
 
-    user = Membership.objects.filter(organisation__slug=slug, role="admin").first().user  # type: ignore[union-attr]
+    user = Membership.objects.filter(organisation__slug=slug, role=role).first().user  # type: ignore[union-attr]
     device, _ = TOTPDevice.objects.get_or_create(
         user=user, defaults={"name": "bench", "confirmed": True}
     )
