@@ -47,7 +47,8 @@ class Result:
 
 
 def staff_cookie(slug: str, role: str = "admin") -> tuple[str, str]:
-    """A signed-in session (second factor done) of the organisation's member with `role`."""
+    """A signed-in session (second factor done) of the organisation's member with `role`
+    (its administrator by default)."""
     import django  # noqa: PLC0415
 
     django.setup()

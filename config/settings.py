@@ -376,6 +376,8 @@ MIDDLEWARE.insert(
 )
 # First in the list, so that its header is on every staff response, whoever answered.
 MIDDLEWARE.insert(0, "onestop.accounts.middleware.StaffNoStoreMiddleware")
+# Request latency by view (onestop.core.latency), for every request but the probes below.
+MIDDLEWARE.insert(0, "onestop.core.latency.RequestLatencyMiddleware")
 # Before everything: probes name no host in ALLOWED_HOSTS, speak plain HTTP, carry no session.
 MIDDLEWARE.insert(0, "onestop.core.health.HealthCheckMiddleware")
 # Outermost: the request id is set for everything below and on every response (probes too).

@@ -37,3 +37,14 @@ def when_ready(server: object) -> None:
 
 accesslog = "-"
 errorlog = "-"
+
+
+def worker_exit(server: object, worker: object) -> None:
+    """A worker leaving (recycled, or at shutdown) writes the request latencies it counted
+    since its last write (onestop.core.latency), so /metrics loses none of them."""
+    from django.apps import apps  # noqa: PLC0415 (this file is read before Django is set up)
+
+    if apps.ready:
+        from onestop.core.latency import flush  # noqa: PLC0415
+
+        flush(force=True)

@@ -36,12 +36,14 @@ CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 @dataclass(frozen=True)
 class Family:
-    """One metric: its name, help text, type and samples (labels, value)."""
+    """One metric: its name, help text, type and samples (labels, value); a histogram's samples
+    go in `series` (suffix of the name, e.g. "_bucket", labels, value)."""
 
     name: str
     help: str
     samples: Sequence[tuple[Mapping[str, str], float]] = field(default_factory=tuple)
     kind: str = "gauge"
+    series: Sequence[tuple[str, Mapping[str, str], float]] = field(default_factory=tuple)
 
 
 Collector = Callable[[], Iterable[Family]]
@@ -76,12 +78,12 @@ def render(families: Iterable[Family]) -> str:
         help_text = family.help.replace("\\", "\\\\").replace("\n", "\\n")
         lines.append(f"# HELP {family.name} {help_text}")
         lines.append(f"# TYPE {family.name} {family.kind}")
-        for labels, value in family.samples:
+        named = [("", labels, value) for labels, value in family.samples]
+        for suffix, labels, value in [*named, *family.series]:
             text = ",".join(f'{key}="{_escape(str(val))}"' for key, val in sorted(labels.items()))
+            name = family.name + suffix
             lines.append(
-                f"{family.name}{{{text}}} {_number(value)}"
-                if text
-                else f"{family.name} {_number(value)}"
+                f"{name}{{{text}}} {_number(value)}" if text else f"{name} {_number(value)}"
             )
     return "\n".join(lines) + "\n"
 

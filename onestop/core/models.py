@@ -134,3 +134,26 @@ class AuditLog(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("The audit trail is append-only.")
+
+
+class RequestLatency(models.Model):
+    """Requests answered, summed over every process: one row per view name, status class and
+    latency bucket (onestop.core.latency writes them, /metrics reads them). Nothing about a
+    person: the view is the URL pattern's name, never the path."""
+
+    view = models.CharField(max_length=200)
+    status_class = models.CharField(max_length=3)
+    # The bucket's upper bound in seconds, as Prometheus writes it ("0.005" … "+Inf").
+    le = models.CharField(max_length=10)
+    count = models.BigIntegerField(default=0)
+    seconds = models.FloatField(default=0.0)  # the sum of the durations in this bucket
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["view", "status_class", "le"], name="request_latency_series_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.view} {self.status_class} le={self.le}: {self.count}"
