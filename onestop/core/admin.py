@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from onestop.core.models import AuditLog, Holiday
+from onestop.core.models import AuditLog, Holiday, RequestLatency
 
 
 @admin.register(Holiday)
@@ -34,4 +34,21 @@ class AuditLogAdmin(admin.ModelAdmin[AuditLog]):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: AuditLog | None = None) -> bool:
+        return False
+
+
+@admin.register(RequestLatency)
+class RequestLatencyAdmin(admin.ModelAdmin[RequestLatency]):
+    """Read-only: the counts behind /metrics' latency histogram, written by every process."""
+
+    list_display = ["view", "status_class", "le", "count", "seconds"]
+    list_filter = ["status_class"]
+    search_fields = ["view"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: RequestLatency | None = None
+    ) -> bool:
         return False

@@ -141,14 +141,17 @@ class RequestLatency(models.Model):
     latency bucket (onestop.core.latency writes them, /metrics reads them). Nothing about a
     person: the view is the URL pattern's name, never the path."""
 
-    view = models.CharField(max_length=200)
-    status_class = models.CharField(max_length=3)
+    view = models.CharField(_("หน้า"), max_length=200)
+    status_class = models.CharField(_("กลุ่มรหัสสถานะ"), max_length=3)
     # The bucket's upper bound in seconds, as Prometheus writes it ("0.005" … "+Inf").
-    le = models.CharField(max_length=10)
-    count = models.BigIntegerField(default=0)
-    seconds = models.FloatField(default=0.0)  # the sum of the durations in this bucket
+    le = models.CharField(_("ไม่เกิน (วินาที)"), max_length=10)
+    count = models.BigIntegerField(_("จำนวน"), default=0)
+    # The sum of the durations in this bucket.
+    seconds = models.FloatField(_("รวมวินาที"), default=0.0)
 
     class Meta:
+        verbose_name = _("เวลาตอบสนองตามหน้า")
+        verbose_name_plural = _("เวลาตอบสนองตามหน้า")
         constraints = [
             models.UniqueConstraint(
                 fields=["view", "status_class", "le"], name="request_latency_series_unique"
