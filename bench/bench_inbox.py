@@ -119,19 +119,12 @@ def measure(counter: Any, organisation: Any, total: int) -> None:
 
 def http_endpoints(slug: str) -> list[tuple[str, str, str]]:
     """(name, path, role): what an officer of each kind opens, read once before the run."""
-    from onestop.backoffice.selectors import InboxQuery, case_list_for_staff  # noqa: PLC0415
-    from onestop.organisations.models import Membership, Organisation  # noqa: PLC0415
+    from load import staff_paths  # noqa: PLC0415
+
+    from onestop.organisations.models import Organisation  # noqa: PLC0415
 
     organisation = Organisation.objects.get(slug=slug)
-    admin = Membership.objects.filter(organisation=organisation, role="admin").first().user  # type: ignore[union-attr]
-    after = ""
-    page = None
-    for _ in range(20):
-        page = case_list_for_staff(
-            user=admin, organisation=organisation, query=InboxQuery(after=after)
-        )
-        after = page.next_cursor
-    assert page is not None
+    paths = staff_paths(slug)  # a deep page's cursor and a case number
     biggest = organisation.cases.values("department").annotate(n=Count("pk")).order_by("-n").first()
     kind = organisation.request_types.filter(key="street-light").first()
     base = f"/staff/{slug}/"
@@ -155,14 +148,14 @@ def http_endpoints(slug: str) -> list[tuple[str, str, str]]:
         ),
         (
             "deep page (21)",
-            f"{base}?{urllib.parse.urlencode({'tab': 'all', 'after': after})}",
+            f"{base}?{paths['deep']}",
             "admin",
         ),
         ("search ไฟฟ้า", base + search + urllib.parse.quote("ไฟฟ้า"), "admin"),
         ("search หมู่ (every row)", base + search + urllib.parse.quote("หมู่"), "admin"),
         ("search กะพริบ (rare)", base + search + urllib.parse.quote("กะพริบ"), "admin"),
         ("search absent word", base + search + urllib.parse.quote("ช้างเผือก"), "admin"),
-        ("case page", f"{base}cases/{page.cases[0].number}/", "admin"),
+        ("case page", f"{base}cases/{paths['case']}/", "admin"),
         ("officer default (dept)", base, "officer"),
         (
             "officer search ไฟฟ้า",

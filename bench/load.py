@@ -26,6 +26,7 @@ import time
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -46,21 +47,13 @@ class Result:
     seconds: float = 0.0
 
 
-def staff_cookie(slug: str, role: str = "admin") -> tuple[str, str]:
-    """A signed-in session (second factor done) of the organisation's member with `role`
-    (its administrator by default)."""
-    import django  # noqa: PLC0415
-
-    django.setup()
-    from django.conf import settings  # noqa: PLC0415
+def signed_in_session(user: Any) -> str:
+    """The key of a new signed-in session of `user`, second factor done."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: PLC0415
     from django.contrib.sessions.backends.db import SessionStore  # noqa: PLC0415
     from django_otp import DEVICE_ID_SESSION_KEY  # noqa: PLC0415
     from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: PLC0415
 
-    from onestop.organisations.models import Membership  # noqa: PLC0415
-
-    user = Membership.objects.filter(organisation__slug=slug, role=role).first().user  # type: ignore[union-attr]
     device, _ = TOTPDevice.objects.get_or_create(
         user=user, defaults={"name": "bench", "confirmed": True}
     )
@@ -70,7 +63,21 @@ def staff_cookie(slug: str, role: str = "admin") -> tuple[str, str]:
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.create()
-    return settings.SESSION_COOKIE_NAME, str(session.session_key)
+    return str(session.session_key)
+
+
+def staff_cookie(slug: str, role: str = "admin") -> tuple[str, str]:
+    """A signed-in session (second factor done) of the organisation's member with `role`
+    (its administrator by default)."""
+    import django  # noqa: PLC0415
+
+    django.setup()
+    from django.conf import settings  # noqa: PLC0415
+
+    from onestop.organisations.models import Membership  # noqa: PLC0415
+
+    user = Membership.objects.filter(organisation__slug=slug, role=role).first().user  # type: ignore[union-attr]
+    return settings.SESSION_COOKIE_NAME, signed_in_session(user)
 
 
 def staff_paths(slug: str) -> dict[str, str]:

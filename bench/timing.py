@@ -77,21 +77,9 @@ def password() -> str:
 def session_cookie(user: Any) -> str:
     """`name=value` of a new signed-in session of `user`, second factor done."""
     from django.conf import settings  # noqa: PLC0415
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: PLC0415
-    from django.contrib.sessions.backends.db import SessionStore  # noqa: PLC0415
-    from django_otp import DEVICE_ID_SESSION_KEY  # noqa: PLC0415
-    from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: PLC0415
+    from load import signed_in_session  # noqa: PLC0415
 
-    device, _ = TOTPDevice.objects.get_or_create(
-        user=user, defaults={"name": "bench", "confirmed": True}
-    )
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.create()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    return f"{settings.SESSION_COOKIE_NAME}={signed_in_session(user)}"
 
 
 def _free_port() -> int:
